@@ -1,0 +1,175 @@
+import {ARCHITECTURE_IDS, RUNTIME_IDS, type Architecture, type RuntimeId, getArchitecture, getRuntime} from '../catalog/runtimes.js'
+import {InvalidInputError} from '../errors/index.js'
+
+export type Template = 'commonjs' | 'esm' | 'typescript'
+export const TEMPLATES: readonly Template[] = ['commonjs', 'esm', 'typescript']
+
+export interface EcrSettings {
+  repository: string
+  scanOnPush: boolean
+  imageTagMutability: 'IMMUTABLE' | 'MUTABLE'
+  /** The lifecycle rule keeps this many newest images. */
+  maxImages: number
+}
+
+/** limg.json, as validated: every field present. */
+export interface ProjectConfig {
+  name: string
+  runtime: RuntimeId
+  arch: Architecture
+  template: Template
+  /** `<file>.<export>`, relative to the task root, as Lambda's CMD takes it. */
+  handler: string
+  /** MB, 128 to 10240 as Lambda allows. */
+  memory: number
+  /** Seconds, 1 to 900 as Lambda allows. */
+  timeout: number
+  environment: Record<string, string>
+  ecr: EcrSettings
+  baseImage?: string
+  caCert?: string
+}
+
+export const LIMITS = {memory: {min: 128, max: 10240}, timeout: {min: 1, max: 900}, maxImages: {min: 1, max: 1000}} as const
+
+const NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/
+const REPOSITORY_RULE = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/
+const HANDLER_RULE = /^[^\s]+\.[A-Za-z_$][\w$]*$/
+
+export function validateName(name: string): string {
+  if (!NAME_RULE.test(name)) {
+    throw new InvalidInputError(
+      `Invalid function name "${name}": Lambda allows 1 to 64 characters of A-Z, a-z, 0-9, "-" and "_".`,
+      'Choose a name like "my-function" with --name.',
+    )
+  }
+  return name
+}
+
+export function validateRepository(repository: string): string {
+  if (!REPOSITORY_RULE.test(repository)) {
+    throw new InvalidInputError(
+      `Invalid ECR repository name "${repository}": ECR wants 2 to 256 lower-case characters of a-z, 0-9, ".", "_", "-" in components separated by "/".`,
+      'Use a name like "team/my-function".',
+    )
+  }
+  return repository
+}
+
+export function validateTemplate(template: string): Template {
+  if (!(TEMPLATES as readonly string[]).includes(template)) {
+    throw new InvalidInputError(`Unknown template "${template}".`, `Use one of: ${TEMPLATES.join(', ')}.`)
+  }
+  return template as Template
+}
+
+export function validateHandler(handler: string): string {
+  if (!HANDLER_RULE.test(handler)) {
+    throw new InvalidInputError(
+      `Invalid handler "${handler}": Lambda wants <file>.<export>, such as index.handler or src/app.main.`,
+      'Set "handler" in limg.json or pass --handler.',
+    )
+  }
+  return handler
+}
+
+/** Refuses combinations Lambda cannot run, naming the valid choices. */
+export function validateCombination(runtimeId: RuntimeId, template: Template): void {
+  const runtime = getRuntime(runtimeId)
+  if (template === 'esm' && !runtime.esModules) {
+    const valid = RUNTIME_IDS.filter((id) => getRuntime(id).esModules)
+    throw new InvalidInputError(
+      `The esm template needs ES module support, which ${runtime.id} lacks.`,
+      `Use --template commonjs, or a runtime from: ${valid.join(', ')}.`,
+    )
+  }
+}
+
+export function validateInteger(field: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(`Invalid ${field} "${String(value)}": expected a whole number from ${min} to ${max}.`)
+  }
+  return n
+}
+
+/** The ECR repository name derived from a function name (ECR wants lower case). */
+export function repositoryFor(name: string): string {
+  const candidate = name.toLowerCase().replace(/_/g, '-').replace(/^[-.]+|[-.]+$/g, '')
+  return candidate.length >= 2 ? candidate : `${candidate}-fn`
+}
+
+/** Checks a parsed limg.json and fills in defaults; `source` names the file for messages. */
+export function validateProjectConfig(raw: unknown, source: string): ProjectConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidInputError(`${source} must hold a JSON object.`, 'Run `limg init --force` to write a fresh one.')
+  }
+  const r = raw as Record<string, unknown>
+  const str = (key: string): string | undefined => {
+    const v = r[key]
+    if (v === undefined) return undefined
+    if (typeof v !== 'string') throw new InvalidInputError(`${source}: "${key}" must be a string.`)
+    return v
+  }
+  const name = validateName(str('name') ?? '')
+  const runtime = getRuntime(str('runtime') ?? '').id
+  const arch = getArchitecture(str('arch') ?? 'x86_64').id
+  const template = validateTemplate(str('template') ?? 'commonjs')
+  validateCombination(runtime, template)
+  const handler = validateHandler(str('handler') ?? 'index.handler')
+  const memory = validateInteger('memory', r.memory ?? 128, LIMITS.memory.min, LIMITS.memory.max)
+  const timeout = validateInteger('timeout', r.timeout ?? 3, LIMITS.timeout.min, LIMITS.timeout.max)
+  const environment = validateEnvironment(r.environment ?? {}, source)
+  const ecr = validateEcr(r.ecr ?? {}, name, source)
+  const baseImage = str('baseImage')
+  const caCert = str('caCert')
+  return {
+    name,
+    runtime,
+    arch,
+    template,
+    handler,
+    memory,
+    timeout,
+    environment,
+    ecr,
+    ...(baseImage ? {baseImage} : {}),
+    ...(caCert ? {caCert} : {}),
+  }
+}
+
+function validateEnvironment(raw: unknown, source: string): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidInputError(`${source}: "environment" must be an object of string values.`)
+  }
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new InvalidInputError(`${source}: invalid environment variable name "${key}".`)
+    if (typeof value !== 'string') throw new InvalidInputError(`${source}: environment variable "${key}" must be a string.`)
+    out[key] = value
+  }
+  return out
+}
+
+function validateEcr(raw: unknown, name: string, source: string): EcrSettings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidInputError(`${source}: "ecr" must be an object.`)
+  }
+  const r = raw as Record<string, unknown>
+  const repository = validateRepository(typeof r.repository === 'string' ? r.repository : repositoryFor(name))
+  const mutability = r.imageTagMutability ?? 'IMMUTABLE'
+  if (mutability !== 'IMMUTABLE' && mutability !== 'MUTABLE') {
+    throw new InvalidInputError(`${source}: "ecr.imageTagMutability" must be IMMUTABLE or MUTABLE.`)
+  }
+  if (r.scanOnPush !== undefined && typeof r.scanOnPush !== 'boolean') {
+    throw new InvalidInputError(`${source}: "ecr.scanOnPush" must be true or false.`)
+  }
+  return {
+    repository,
+    scanOnPush: r.scanOnPush ?? true,
+    imageTagMutability: mutability,
+    maxImages: validateInteger('ecr.maxImages', r.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
+  }
+}
+
+export {ARCHITECTURE_IDS, RUNTIME_IDS}

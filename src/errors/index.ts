@@ -1,0 +1,70 @@
+/**
+ * limg's error model: one base class with a stable code, an exit code, and a suggestion
+ * that tells the user what to do next. Commands let these reach the edge, where they are
+ * printed once.
+ */
+export class LimgError extends Error {
+  constructor(
+    message: string,
+    readonly suggestion?: string,
+    readonly code: string = 'LIMG_ERROR',
+    readonly exitCode: number = 1,
+    options?: {cause?: unknown},
+  ) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** Bad flags, config or project layout: exit 2, like a usage error. */
+export class InvalidInputError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'INVALID_INPUT', 2, options)
+  }
+}
+
+/** The Docker engine cannot be reached. */
+export class EngineUnavailableError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'ENGINE_UNAVAILABLE', 3, options)
+  }
+}
+
+/** The engine reported a failed build step, or the result is not what Lambda accepts. */
+export class BuildFailedError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'BUILD_FAILED', 4, options)
+  }
+}
+
+/** AWS credentials, ECR or the registry refused or failed. */
+export class RegistryError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'REGISTRY_ERROR', 5, options)
+  }
+}
+
+/** A local container could not be started or reached. */
+export class LocalRunError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'LOCAL_RUN_FAILED', 6, options)
+  }
+}
+
+/** Ctrl-C: work stopped and cleaned up; 130 as shells report SIGINT. */
+export class InterruptedError extends LimgError {
+  constructor(message = 'Interrupted; stopped and cleaned up.') {
+    super(message, undefined, 'INTERRUPTED', 130)
+  }
+}
+
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  invalidInput: 2,
+  engineUnavailable: 3,
+  buildFailed: 4,
+  registry: 5,
+  localRun: 6,
+  interrupted: 130,
+} as const
