@@ -3,7 +3,7 @@ import {InterruptedError, LimgError} from '../errors/index.js'
 import {isInteractive} from '../ui/terminal.js'
 
 export interface ErrorJson {
-  error: {code: string; message: string; suggestion?: string; exitCode: number}
+  error: {code: string; message: string; suggestion?: string; details?: string[]; exitCode: number}
 }
 
 /**
@@ -64,10 +64,12 @@ export abstract class LimgCommand<T extends object> extends Command {
     const code = limg?.code ?? (err instanceof Errors.CLIError ? 'INVALID_INPUT' : 'UNEXPECTED')
     const message = oneLine(err.message)
     if (this.jsonEnabled()) {
-      const body: ErrorJson = {error: {code, message, exitCode, ...(limg?.suggestion ? {suggestion: limg.suggestion} : {})}}
+      const details = limg?.details.length ? {details: limg.details} : {}
+      const body: ErrorJson = {error: {code, message, exitCode, ...(limg?.suggestion ? {suggestion: limg.suggestion} : {}), ...details}}
       process.stdout.write(`${JSON.stringify(body, null, 2)}\n`)
     } else {
       process.stderr.write(`Error: ${message}${limg?.suggestion ? ` ${limg.suggestion}` : ''}\n`)
+      for (const line of limg?.details ?? []) process.stderr.write(`  | ${line}\n`)
       if (process.env.LIMG_DEBUG) process.stderr.write(`${describeCauses(err)}\n`)
     }
     this.exit(exitCode)

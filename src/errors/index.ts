@@ -9,11 +9,15 @@ export class LimgError extends Error {
     readonly suggestion?: string,
     readonly code: string = 'LIMG_ERROR',
     readonly exitCode: number = 1,
-    options?: {cause?: unknown},
+    options?: {cause?: unknown; details?: string[]},
   ) {
     super(message, options)
     this.name = new.target.name
+    this.details = options?.details ?? []
   }
+
+  /** Supporting lines shown under the message, such as the last output of a failed build step. */
+  readonly details: string[]
 }
 
 /** Bad flags, config or project layout: exit 2, like a usage error. */
@@ -32,7 +36,7 @@ export class EngineUnavailableError extends LimgError {
 
 /** The engine reported a failed build step, or the result is not what Lambda accepts. */
 export class BuildFailedError extends LimgError {
-  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown; details?: string[]}) {
     super(message, suggestion, 'BUILD_FAILED', 4, options)
   }
 }

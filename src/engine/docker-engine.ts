@@ -1,0 +1,147 @@
+import type {IncomingMessage} from 'node:http'
+import type {Readable} from 'node:stream'
+import Docker from 'dockerode'
+import {InterruptedError} from '../errors/index.js'
+import {type BuildEvent, BuildStreamParser, type BuildStreamResult} from './build-stream.js'
+import {asEngineError, connectionFromEnv, type EngineConnection} from './connection.js'
+import type {BuildImageOptions, Engine, ImageInfo, PullProgress} from './engine.js'
+
+/** The Docker Engine API through dockerode; build it with {@link createEngine}. */
+export class DockerEngine implements Engine {
+  readonly target: string
+  /** The dockerode client, for seams that extend this one (containers, push). */
+  readonly docker: Docker
+
+  constructor(connection: EngineConnection) {
+    this.docker = new Docker(connection.options)
+    this.target = connection.target
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.docker.ping())
+  }
+
+  async buildImage(context: Readable, options: BuildImageOptions, onEvent?: (event: BuildEvent) => void): Promise<BuildStreamResult> {
+    const response = (await this.call(() =>
+      this.docker.buildImage(context, {
+        t: options.tags as unknown as string,
+        platform: options.platform,
+        dockerfile: options.dockerfile ?? 'Dockerfile',
+        buildargs: options.buildArgs ?? {},
+        labels: options.labels ?? {},
+        nocache: options.noCache ?? false,
+        pull: options.pull ? 'true' : undefined,
+        // Intermediate containers of failed steps would pile up otherwise.
+        forcerm: true,
+        rm: true,
+      } as Docker.ImageBuildOptions),
+    )) as IncomingMessage
+    const parser = new BuildStreamParser(onEvent)
+    await this.follow(response, (chunk) => parser.write(chunk), options.signal)
+    return parser.end()
+  }
+
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    try {
+      const info = await this.docker.getImage(ref).inspect()
+      const config = info.Config ?? ({} as Docker.ImageInspectInfo['Config'])
+      return {
+        id: info.Id,
+        architecture: info.Architecture,
+        os: info.Os,
+        sizeBytes: info.Size,
+        labels: config.Labels ?? {},
+        cmd: config.Cmd ?? [],
+        entrypoint: (config.Entrypoint as string[] | null | undefined) ?? [],
+        env: config.Env ?? [],
+        workingDir: config.WorkingDir ?? '',
+        repoTags: info.RepoTags ?? [],
+        repoDigests: info.RepoDigests ?? [],
+        created: info.Created,
+      }
+    } catch (error) {
+      if ((error as {statusCode?: number}).statusCode === 404) return undefined
+      throw asEngineError(error, this.target)
+    }
+  }
+
+  async pullImage(ref: string, platform: string, onProgress?: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    const response = (await this.call(() => this.docker.pull(ref, {platform}))) as IncomingMessage
+    let failure: string | undefined
+    let buffer = ''
+    await this.follow(
+      response,
+      (chunk) => {
+        buffer += chunk.toString()
+        let newline: number
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline).trim()
+          buffer = buffer.slice(newline + 1)
+          if (!line) continue
+          const message = JSON.parse(line) as {status?: string; id?: string; progress?: string; error?: string; errorDetail?: {message?: string}}
+          if (message.error || message.errorDetail) failure ??= message.errorDetail?.message ?? message.error
+          else if (message.status) onProgress?.({status: message.status, ...(message.id ? {id: message.id} : {}), ...(message.progress ? {progress: message.progress} : {})})
+        }
+      },
+      signal,
+    )
+    if (failure) throw new Error(failure)
+  }
+
+  async tagImage(ref: string, repo: string, tag: string): Promise<void> {
+    await this.call(() => this.docker.getImage(ref).tag({repo, tag}))
+  }
+
+  async removeImage(ref: string, options: {force?: boolean} = {}): Promise<void> {
+    try {
+      await this.docker.getImage(ref).remove({force: options.force ?? false})
+    } catch (error) {
+      if ((error as {statusCode?: number}).statusCode === 404) return
+      throw asEngineError(error, this.target)
+    }
+  }
+
+  /** Runs an API call, turning socket failures into EngineUnavailableError. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw asEngineError(error, this.target)
+    }
+  }
+
+  /** Reads a streaming response to its end; Ctrl-C destroys it, which cancels the work in the engine. */
+  private follow(response: IncomingMessage, onChunk: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const abort = (): void => {
+        response.destroy()
+        reject(signal?.reason instanceof Error ? signal.reason : new InterruptedError())
+      }
+      if (signal?.aborted) return abort()
+      signal?.addEventListener('abort', abort, {once: true})
+      response.on('data', (chunk: Buffer) => {
+        try {
+          onChunk(chunk)
+        } catch (error) {
+          response.destroy()
+          reject(error)
+        }
+      })
+      response.on('end', () => {
+        signal?.removeEventListener('abort', abort)
+        resolve()
+      })
+      response.on('error', (error) => {
+        signal?.removeEventListener('abort', abort)
+        reject(asEngineError(error, this.target))
+      })
+    })
+  }
+}
+
+/** The engine named by DOCKER_HOST (or the local socket), checked to answer. */
+export async function createEngine(env: NodeJS.ProcessEnv = process.env): Promise<DockerEngine> {
+  const engine = new DockerEngine(connectionFromEnv(env))
+  await engine.ping()
+  return engine
+}
