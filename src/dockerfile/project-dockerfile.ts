@@ -1,0 +1,78 @@
+import {join, resolve} from 'node:path'
+import type {Architecture, RuntimeId} from '../catalog/runtimes.js'
+import {loadProjectConfig} from '../config/load.js'
+import {resolveConfig} from '../config/resolve.js'
+import type {Template} from '../config/schema.js'
+import {InvalidInputError} from '../errors/index.js'
+import {existingTargets, writeFilesAtomically} from '../project/write-files.js'
+import {renderDockerfile} from './render.js'
+import {PROJECT_DOCKERFILE, resolveDockerfile} from './resolve.js'
+
+export interface ProjectDockerfileOptions {
+  dir: string
+  arch?: string
+  baseImage?: string
+  /** Write the rendered template to <dir>/Dockerfile so the project owns it. */
+  write?: boolean
+  /** With write: replace a Dockerfile that exists. */
+  force?: boolean
+  env?: NodeJS.ProcessEnv
+  signal?: AbortSignal
+}
+
+export interface ProjectDockerfileResult {
+  dockerfile: string
+  source: 'template' | 'project'
+  /** The project's Dockerfile: the one used, or the one written. */
+  path?: string
+  runtime: RuntimeId
+  arch: Architecture
+  template: Template
+  baseImage: string
+  written: boolean
+  /** For the command to pass on; not part of the `--json` result's own fields. */
+  warnings: string[]
+}
+
+/**
+ * `limg dockerfile`: the Dockerfile `limg build` would use for the project in `dir`
+ * (its own Dockerfile if present, else the template rendered for limg.json, LIMG_*
+ * variables and the given arch and base image), or, with `write`, the template written
+ * to `<dir>/Dockerfile`. The written file has no certificate authority lines, so
+ * `docker build` takes it as it is.
+ *
+ * @throws InvalidInputError when limg.json is missing or invalid, or `write` would replace a Dockerfile without `force`
+ */
+export async function projectDockerfile(options: ProjectDockerfileOptions): Promise<ProjectDockerfileResult> {
+  const dir = resolve(options.dir)
+  const config = resolveConfig(await loadProjectConfig(dir), {arch: options.arch, baseImage: options.baseImage}, options.env ?? process.env)
+  const common = {runtime: config.runtime, arch: config.arch, template: config.template}
+  const warnings: string[] = []
+  if (config.caCert) {
+    warnings.push(`limg build adds lines that let the install steps trust ${config.caCert} (caCert); this Dockerfile shows none, and a written one gets none.`)
+  }
+
+  if (options.write) {
+    const path = join(dir, PROJECT_DOCKERFILE)
+    if (!options.force && (await existingTargets(dir, [{path: PROJECT_DOCKERFILE, content: ''}])).length > 0) {
+      throw new InvalidInputError(`${path} already exists, and limg build uses it as it is; nothing was written.`, 'Pass --force to replace it with the template.')
+    }
+    const rendered = renderDockerfile({...common, handler: config.handler, ...(config.baseImage ? {baseImage: config.baseImage} : {})})
+    await writeFilesAtomically(dir, [{path: PROJECT_DOCKERFILE, content: rendered.text}], options.signal)
+    return {dockerfile: rendered.text, source: 'template', path, ...common, baseImage: rendered.baseImage, written: true, warnings}
+  }
+
+  const resolved = await resolveDockerfile(dir, config)
+  if (resolved.source === 'project' && !resolved.declaresBaseImageArg && (options.arch || options.baseImage)) {
+    warnings.push(`${resolved.path} declares no ARG BASE_IMAGE, so --arch and --base-image cannot change its FROM.`)
+  }
+  return {
+    dockerfile: resolved.text,
+    source: resolved.source,
+    ...(resolved.path ? {path: resolved.path} : {}),
+    ...common,
+    baseImage: resolved.baseImage,
+    written: false,
+    warnings,
+  }
+}
