@@ -1,0 +1,241 @@
+import type {Architecture} from '../catalog/runtimes.js'
+import type {Engine} from '../engine/engine.js'
+import {type ImagePusher, PushStreamError, type PushStreamResult, type RegistryAuth} from '../engine/push.js'
+import {InvalidInputError, LimgError, RegistryError} from '../errors/index.js'
+import {type RegistryCredentials, TokenSource} from '../registry/authorization.js'
+import type {EcrApi, RepositorySettings} from '../registry/ecr-api.js'
+import {type CheckedManifest, checkManifest} from '../registry/manifest-check.js'
+import {RegistryHttp, RegistryHttpError} from '../registry/registry-http.js'
+import {ensureRepository} from '../registry/repository.js'
+import {DEFAULT_RETRY_DELAYS_MS, withRetry} from '../registry/retry.js'
+import {contentTag, isValidTag} from './default-tag.js'
+import type {PushEvent} from './events.js'
+import {resolveSourceImage} from './source-image.js'
+
+export interface PushOptions {
+  /** The local image reference to push. */
+  image: string
+  /** True when the user named the image (--image), for the "not found" hint. */
+  imageExplicit?: boolean
+  arch: Architecture
+  repository: string
+  settings: RepositorySettings
+  /** Create the repository when it is missing (default true). */
+  createRepository?: boolean
+  /** A tag to use instead of the content-derived one. */
+  tag?: string
+  signal?: AbortSignal
+  onEvent?: (event: PushEvent) => void
+}
+
+export interface PushDependencies {
+  engine: Pick<Engine, 'inspectImage'>
+  pusher: ImagePusher
+  ecr: EcrApi
+  /** Builds the HTTP client for the manifest read-back; replaced in unit tests. */
+  registry?: (credentials: RegistryCredentials, signal?: AbortSignal) => Pick<RegistryHttp, 'manifest' | 'blobJson'>
+  retryDelaysMs?: readonly number[]
+  now?: () => number
+}
+
+export interface PushResult {
+  /** `<registry>/<repository>:<tag>` */
+  imageUri: string
+  /** `<registry>/<repository>@sha256:…`, the reference to give Lambda. */
+  digestUri: string
+  digest: string
+  repository: string
+  registry: string
+  region: string
+  mediaType: string
+  architecture: string
+  tag: string
+  /** Bytes the engine reported sending; 0 when every layer was already there. */
+  bytesUploaded: number
+  layers: {pushed: number; existing: number}
+  /** The tag already held this image, so nothing was pushed. */
+  alreadyPushed: boolean
+  repositoryCreated: boolean
+  warnings: string[]
+}
+
+/**
+ * Pushes a local image to ECR: credentials from the AWS SDK chain, a token kept in memory for
+ * this push, the repository ensured, the image tagged and pushed, then read back from the
+ * registry and checked to be what Lambda accepts.
+ */
+export async function pushToEcr(options: PushOptions, deps: PushDependencies): Promise<PushResult> {
+  const emit = options.onEvent ?? (() => {})
+  const delaysMs = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
+  const warnings: string[] = []
+  if (options.tag !== undefined && !isValidTag(options.tag)) {
+    throw new InvalidInputError(`Invalid tag "${options.tag}": up to 128 characters of A-Z, a-z, 0-9, "_", "." and "-", not starting with "." or "-".`)
+  }
+
+  emit({type: 'phase', phase: 'image', message: `Checking local image ${options.image}`})
+  const image = await resolveSourceImage(deps.engine, options.image, options.arch, options.imageExplicit ?? false)
+  const tag = options.tag ?? contentTag(options.arch, image.id)
+
+  const region = await deps.ecr.region()
+  emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})
+  const tokens = new TokenSource(deps.ecr, deps.now)
+  const first = await tokens.get()
+  const registry = first.registryHost
+
+  emit({type: 'phase', phase: 'repository', message: `Repository ${options.repository}`})
+  const repo = await ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository ?? true, region})
+  if (!repo.created && repo.imageTagMutability !== options.settings.imageTagMutability) {
+    warnings.push(`The repository ${options.repository} has ${repo.imageTagMutability} tags; limg's settings apply only to repositories it creates.`)
+  }
+  const remoteRef = `${registry}/${options.repository}`
+  const httpFor = deps.registry ?? ((credentials, signal) => new RegistryHttp(credentials, signal))
+  const retryNotice = (what: string) => (n: {attempt: number; delayMs: number; reason: string}) => emit({type: 'retry', what, ...n})
+
+  /** Runs registry HTTP work with a fresh token on one 401 and bounded retries on transient errors. */
+  const withRegistry = <T>(what: string, work: (http: Pick<RegistryHttp, 'manifest' | 'blobJson'>) => Promise<T>): Promise<T> =>
+    withRetry(
+      async () => {
+        try {
+          return await work(httpFor(await tokens.get(), options.signal))
+        } catch (error) {
+          if (!(error instanceof RegistryHttpError && error.unauthorized)) throw error
+          tokens.invalidate()
+          return work(httpFor(await tokens.get(), options.signal))
+        }
+      },
+      (error) => error instanceof RegistryHttpError && error.transient,
+      {delaysMs, onRetry: retryNotice(what), signal: options.signal},
+    ).catch((error: unknown) => {
+      throw registryHttpFailure(error, registry)
+    })
+
+  const existing = await deps.ecr.findImageByTag(options.repository, tag)
+  let alreadyPushed = false
+  if (existing) {
+    const remoteConfig = await withRegistry('read the existing tag', (http) => configDigestOf(http, options.repository, tag))
+    // A local image id is its config digest, so equal digests mean the tag already holds this image.
+    alreadyPushed = remoteConfig === image.id
+    if (!alreadyPushed && repo.imageTagMutability === 'IMMUTABLE') {
+      throw new RegistryError(
+        `The tag ${tag} already exists in the immutable repository ${options.repository} and holds a different image (${existing.digest}).`,
+        options.tag === undefined ? 'Name a tag with --tag.' : 'Choose another --tag, or leave --tag out to use the tag derived from the image content.',
+      )
+    }
+  }
+
+  let pushed: PushStreamResult
+  if (existing && alreadyPushed) {
+    emit({type: 'phase', phase: 'push', message: `${remoteRef}:${tag} already holds this image; nothing to push`})
+    pushed = {digest: existing.digest, layers: {pushed: 0, existing: 0}, bytesUploaded: 0}
+  } else {
+    emit({type: 'phase', phase: 'push', message: `Pushing ${remoteRef}:${tag}`})
+    await deps.pusher.tag(options.image, remoteRef, tag)
+    pushed = await pushWithRenewal(deps.pusher, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
+  }
+
+  emit({type: 'phase', phase: 'verify', message: `Reading back ${remoteRef}:${tag}`})
+  const checked: CheckedManifest = await withRegistry('read back the manifest', (http) => checkManifest(http, options.repository, tag, options.arch))
+  if (checked.digest !== pushed.digest) {
+    throw new RegistryError(
+      `The registry holds ${checked.digest} under ${tag}, not the pushed ${pushed.digest}.`,
+      'Another push may have replaced the tag (mutable repository); push again with a unique --tag.',
+    )
+  }
+  return {
+    imageUri: `${remoteRef}:${tag}`,
+    digestUri: `${remoteRef}@${checked.digest}`,
+    digest: checked.digest,
+    repository: options.repository,
+    registry,
+    region,
+    mediaType: checked.mediaType,
+    architecture: checked.architecture,
+    tag,
+    bytesUploaded: pushed.bytesUploaded,
+    layers: alreadyPushed ? {pushed: 0, existing: checked.layers} : pushed.layers,
+    alreadyPushed,
+    repositoryCreated: repo.created,
+    warnings,
+  }
+}
+
+async function configDigestOf(http: Pick<RegistryHttp, 'manifest'>, repository: string, tag: string): Promise<string | undefined> {
+  const manifest = await http.manifest(repository, tag)
+  const config = manifest.json.config as {digest?: unknown} | undefined
+  return typeof config?.digest === 'string' ? config.digest : undefined
+}
+
+async function pushWithRenewal(
+  pusher: ImagePusher,
+  tokens: TokenSource,
+  repo: string,
+  tag: string,
+  emit: (event: PushEvent) => void,
+  options: {delaysMs: readonly number[]; signal?: AbortSignal; onRetry: (n: {attempt: number; delayMs: number; reason: string}) => void},
+): Promise<PushStreamResult> {
+  const attempt = async (): Promise<PushStreamResult> => pusher.push(repo, tag, toAuth(await tokens.get()), emit, options.signal)
+  try {
+    return await withRetry(
+      async () => {
+        try {
+          return await attempt()
+        } catch (error) {
+          // A token that expired during a long push: one more try with a fresh one.
+          if (!(error instanceof PushStreamError && error.kind === 'unauthorized')) throw error
+          tokens.invalidate()
+          return attempt()
+        }
+      },
+      (error) => error instanceof PushStreamError && error.kind === 'transient',
+      {delaysMs: options.delaysMs, onRetry: options.onRetry, ...(options.signal ? {signal: options.signal} : {})},
+    )
+  } catch (error) {
+    throw pushFailure(error, repo)
+  }
+}
+
+function toAuth(credentials: RegistryCredentials): RegistryAuth {
+  return {username: credentials.username, password: credentials.password, serverAddress: credentials.proxyEndpoint}
+}
+
+function pushFailure(error: unknown, repo: string): unknown {
+  if (!(error instanceof PushStreamError)) return error
+  const registry = repo.split('/')[0]
+  switch (error.kind) {
+    case 'unauthorized':
+      return new RegistryError(
+        `The registry ${registry} refused the ECR token, also after fetching a fresh one: ${error.message}`,
+        'Check that the credentials are for the account and region of the registry, and that they allow ecr:GetAuthorizationToken, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchCheckLayerAvailability.',
+        {cause: error},
+      )
+    case 'unreachable':
+      return new RegistryError(
+        `The Docker engine cannot reach the registry ${registry}: ${error.message}`,
+        'Check the engine host\'s network and proxy settings (the engine, not limg, uploads the layers), then push again.',
+        {cause: error},
+      )
+    case 'transient':
+      return new RegistryError(`Pushing to ${registry} kept failing: ${error.message}`, 'The registry or network is having trouble; push again in a while.', {cause: error})
+    default:
+      if (/denied|not authorized/i.test(error.message)) {
+        return new RegistryError(`The registry ${registry} denied the push: ${error.message}`, 'Ask for the ECR push permissions on this repository, or use a profile that has them (--profile).', {
+          cause: error,
+        })
+      }
+      return new RegistryError(`Pushing to ${repo} failed: ${error.message}`, 'Check the message above, then push again.', {cause: error})
+  }
+}
+
+function registryHttpFailure(error: unknown, registry: string): unknown {
+  if (error instanceof LimgError || !(error instanceof RegistryHttpError)) return error
+  if (error.unauthorized) {
+    return new RegistryError(
+      `The registry ${registry} refused the ECR token when reading the image back, also after fetching a fresh one.`,
+      'Check that the credentials allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on this repository.',
+      {cause: error},
+    )
+  }
+  return new RegistryError(`Could not read the image back from ${registry}: ${error.message}`, 'Check the network, then push again; the check is needed to know Lambda will accept the image.', {
+    cause: error,
+  })
+}
