@@ -1,0 +1,113 @@
+import {type ChildProcess, spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import net from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import type {HandlerFixture, RuntimeTarget, StopResult} from './target.js'
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+export const EMULATOR = join(repoRoot, 'base/rie/aws-lambda-rie')
+export const CLIENT_MAIN = join(repoRoot, 'base/runtime/limg-ric/main.js')
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolveConnect) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolveConnect(true)
+    })
+    socket.once('error', () => resolveConnect(false))
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * The emulator and the runtime interface client as host processes, in place of
+ * /usr/local/bin/aws-lambda-rie and /var/runtime/bootstrap. LIMG_TEST_RUNTIME_NODE
+ * names another Node binary to run both with (an older Node, say).
+ */
+export class HostTarget implements RuntimeTarget {
+  private child: ChildProcess | undefined
+  private exited: Promise<StopResult> | undefined
+  private output = ''
+  private taskRoot = ''
+  private invokePort = 0
+
+  constructor(private readonly node: string = process.env.LIMG_TEST_RUNTIME_NODE || process.execPath) {}
+
+  async start(fixture: HandlerFixture, env: Record<string, string> = {}): Promise<void> {
+    this.taskRoot = await mkdtemp(join(tmpdir(), 'limg-runtime-host-'))
+    for (const [file, content] of Object.entries(fixture.files)) {
+      const path = join(this.taskRoot, file)
+      await mkdir(dirname(path), {recursive: true})
+      await writeFile(path, content)
+    }
+    this.invokePort = await freePort()
+    const apiPort = await freePort()
+    const args = [
+      EMULATOR,
+      '--runtime-interface-emulator-address',
+      `127.0.0.1:${this.invokePort}`,
+      '--runtime-api-address',
+      `127.0.0.1:${apiPort}`,
+      this.node,
+      CLIENT_MAIN,
+    ]
+    const child = spawn(this.node, args, {
+      cwd: this.taskRoot,
+      // Only what a container would have: no host AWS_* variables leak in.
+      env: {PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'en_US.UTF-8', LAMBDA_TASK_ROOT: this.taskRoot, _HANDLER: fixture.handler, ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.child = child
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')))
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')))
+    this.exited = once(child, 'exit').then(([code]) => ({exitCode: code as number | null}))
+
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if (child.exitCode !== null) throw new Error(`emulator exited early:\n${this.output}`)
+      if (await canConnect(this.invokePort)) return
+      await sleep(25)
+    }
+    throw new Error(`emulator did not listen on ${this.invokePort}:\n${this.output}`)
+  }
+
+  invokeUrl(): string {
+    return `http://127.0.0.1:${this.invokePort}/2015-03-31/functions/function/invocations`
+  }
+
+  async stop(): Promise<StopResult> {
+    const child = this.child
+    const exited = this.exited
+    this.child = undefined
+    let result: StopResult = {exitCode: null}
+    if (child && exited) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      result = await exited
+      clearTimeout(killer)
+    }
+    if (this.taskRoot) await rm(this.taskRoot, {recursive: true, force: true})
+    return result
+  }
+
+  logs(): string {
+    return this.output
+  }
+}
