@@ -1,0 +1,197 @@
+import type {IncomingMessage} from 'node:http'
+import {Readable} from 'node:stream'
+import type Docker from 'dockerode'
+import {asEngineError} from './connection.js'
+import type {DockerEngine} from './docker-engine.js'
+
+export interface ContainerSpec {
+  name: string
+  image: string
+  env: string[]
+  labels: Record<string, string>
+  /** Bytes; the function's memory, as Lambda enforces it. */
+  memoryBytes: number
+  /** The container port to publish (`8080/tcp`). */
+  containerPort: string
+  hostIp: string
+  /** Undefined: the engine picks a free port. */
+  hostPort?: number
+}
+
+export interface ContainerInfo {
+  id: string
+  name: string
+  image: string
+  labels: Record<string, string>
+  running: boolean
+  status: string
+  exitCode: number
+  /** The host port published for the spec's container port, when there is one. */
+  hostPort?: number
+  startedAt: string
+}
+
+export interface ContainerSummary {
+  id: string
+  name: string
+  labels: Record<string, string>
+  running: boolean
+  created: number
+}
+
+export interface LogOptions {
+  follow: boolean
+  /** Unix seconds (fractions allowed): only lines the engine logged at or after this time. */
+  since?: number
+  tail?: number
+  timestamps?: boolean
+  signal?: AbortSignal
+}
+
+/** A container's log, as the engine sends it: multiplexed frames (no TTY). */
+export type RawLogStream = NodeJS.ReadableStream & {destroy(): void}
+
+/**
+ * The container half of the engine seam: what `limg run`, `invoke`, `stop` and `logs` ask
+ * of Docker. Kept beside the image seam so unit tests can fake either alone.
+ */
+export interface ContainerEngine {
+  readonly target: string
+  create(spec: ContainerSpec): Promise<string>
+  start(id: string): Promise<void>
+  /** Undefined when there is no such container. */
+  inspect(id: string): Promise<ContainerInfo | undefined>
+  /** Containers carrying every given label (running or not). */
+  list(labels: Record<string, string>): Promise<ContainerSummary[]>
+  /** Stops (if running) and removes; a container that is already gone is not an error. */
+  stopAndRemove(id: string, graceSeconds?: number): Promise<void>
+  logs(id: string, options: LogOptions): Promise<RawLogStream>
+  /** Whether `path` exists in `image`'s file system, read without running the image. */
+  imageHasPath(image: string, path: string): Promise<boolean>
+}
+
+export class DockerContainers implements ContainerEngine {
+  readonly target: string
+  private readonly docker: Docker
+
+  constructor(engine: DockerEngine) {
+    this.docker = engine.docker
+    this.target = engine.target
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const container = await this.call(() =>
+      this.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Env: spec.env,
+        Labels: spec.labels,
+        ExposedPorts: {[spec.containerPort]: {}},
+        HostConfig: {
+          Memory: spec.memoryBytes,
+          // Lambda has no swap: a function over its memory is killed, not slowed down.
+          MemorySwap: spec.memoryBytes,
+          PortBindings: {[spec.containerPort]: [{HostIp: spec.hostIp, HostPort: spec.hostPort ? String(spec.hostPort) : ''}]},
+        },
+      }),
+    )
+    return container.id
+  }
+
+  async start(id: string): Promise<void> {
+    await this.call(() => this.docker.getContainer(id).start())
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | undefined> {
+    let info: Docker.ContainerInspectInfo
+    try {
+      info = await this.docker.getContainer(id).inspect()
+    } catch (error) {
+      if ((error as {statusCode?: number}).statusCode === 404) return undefined
+      throw asEngineError(error, this.target)
+    }
+    const bindings = Object.values(info.NetworkSettings?.Ports ?? {}).find((b) => b && b.length > 0)
+    const hostPort = bindings?.[0]?.HostPort ? Number(bindings[0].HostPort) : undefined
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ''),
+      image: info.Config.Image,
+      labels: info.Config.Labels ?? {},
+      running: info.State.Running,
+      status: info.State.Status,
+      exitCode: info.State.ExitCode,
+      startedAt: info.State.StartedAt,
+      ...(hostPort ? {hostPort} : {}),
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerSummary[]> {
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`)
+    const rows = await this.call(() => this.docker.listContainers({all: true, filters: {label}}))
+    return rows.map((row) => ({
+      id: row.Id,
+      name: (row.Names[0] ?? '').replace(/^\//, ''),
+      labels: row.Labels ?? {},
+      running: row.State === 'running',
+      created: row.Created,
+    }))
+  }
+
+  async stopAndRemove(id: string, graceSeconds = 2): Promise<void> {
+    const container = this.docker.getContainer(id)
+    try {
+      await container.stop({t: graceSeconds})
+    } catch (error) {
+      // 304: already stopped; 404: already gone.
+      const status = (error as {statusCode?: number}).statusCode
+      if (status !== 304 && status !== 404) throw asEngineError(error, this.target)
+    }
+    try {
+      await container.remove({force: true, v: true})
+    } catch (error) {
+      // 409: the engine is already removing it.
+      const status = (error as {statusCode?: number}).statusCode
+      if (status !== 404 && status !== 409) throw asEngineError(error, this.target)
+    }
+  }
+
+  async logs(id: string, options: LogOptions): Promise<RawLogStream> {
+    const query = {
+      follow: options.follow,
+      stdout: true,
+      stderr: true,
+      timestamps: options.timestamps ?? false,
+      // The engine takes fractional seconds as text ("1700000000.250000").
+      ...(options.since !== undefined ? {since: options.since.toFixed(6) as unknown as number} : {}),
+      ...(options.tail !== undefined ? {tail: options.tail} : {}),
+      ...(options.signal ? {abortSignal: options.signal} : {}),
+    }
+    const answer = await this.call(() => this.docker.getContainer(id).logs(query as Docker.ContainerLogsOptions & {follow: false}))
+    // dockerode answers a follow request with the live stream, any other with the whole log buffered.
+    if (Buffer.isBuffer(answer)) return Readable.from([answer]) as unknown as RawLogStream
+    return answer as unknown as IncomingMessage
+  }
+
+  async imageHasPath(image: string, path: string): Promise<boolean> {
+    // A created, never started container exposes the image's file system to the archive API,
+    // which works the same against a remote engine.
+    const container = await this.call(() => this.docker.createContainer({Image: image, Entrypoint: ['/'], Labels: {limg: 'true'}}))
+    try {
+      await container.infoArchive({path})
+      return true
+    } catch (error) {
+      if ((error as {statusCode?: number}).statusCode === 404) return false
+      throw asEngineError(error, this.target)
+    } finally {
+      await container.remove({force: true}).catch(() => undefined)
+    }
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw asEngineError(error, this.target)
+    }
+  }
+}

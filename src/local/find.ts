@@ -1,0 +1,39 @@
+import type {ContainerEngine, ContainerInfo} from '../engine/containers.js'
+import {LocalRunError} from '../errors/index.js'
+import {LABEL, projectLabels} from './labels.js'
+
+/** This project's running function containers, newest first. */
+export async function runningContainers(engine: ContainerEngine, dir: string): Promise<ContainerInfo[]> {
+  const rows = await engine.list(projectLabels(dir))
+  const running = rows.filter((r) => r.running).sort((a, b) => b.created - a.created)
+  const infos = await Promise.all(running.map((r) => engine.inspect(r.id)))
+  return infos.filter((i): i is ContainerInfo => i !== undefined && i.running)
+}
+
+/** The container `limg invoke` and `limg logs` talk to: the newest one running for the project. */
+export async function projectContainer(engine: ContainerEngine, dir: string): Promise<ContainerInfo> {
+  const [newest] = await runningContainers(engine, dir)
+  if (!newest) {
+    throw new LocalRunError(`No function of this project (${dir}) is running.`, 'Start it with `limg run --detach` (or `limg run` in another terminal), or pass --port.')
+  }
+  return newest
+}
+
+/** The container publishing `port`, among those limg started; undefined for a port limg did not publish. */
+export async function containerOnPort(engine: ContainerEngine, port: number): Promise<ContainerInfo | undefined> {
+  const rows = await engine.list({[LABEL.limg]: 'true'})
+  for (const row of rows.filter((r) => r.running && r.labels[LABEL.endpoint])) {
+    if (endpointPort(row.labels[LABEL.endpoint]) === port) return engine.inspect(row.id)
+  }
+  return undefined
+}
+
+export function endpointPort(endpoint: string | undefined): number | undefined {
+  if (!endpoint) return undefined
+  try {
+    const port = Number(new URL(endpoint).port)
+    return port > 0 ? port : undefined
+  } catch {
+    return undefined
+  }
+}

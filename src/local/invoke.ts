@@ -1,0 +1,134 @@
+import type {ContainerEngine} from '../engine/containers.js'
+import {LocalRunError} from '../errors/index.js'
+import {containerOnPort, endpointPort, projectContainer} from './find.js'
+import {postInvocation, type HttpTarget} from './invoke-http.js'
+import {acquireInvokeLock, type LockOptions} from './invoke-lock.js'
+import {LABEL} from './labels.js'
+import {type LogLine, LogLineSplitter, reportedRequest, startedRequest} from './log-lines.js'
+import {classifyReply, type Outcome} from './outcome.js'
+import {waitUntilReady} from './wait-ready.js'
+
+export interface InvokeRequest {
+  dir: string
+  event: Buffer
+  /** Talk to this port instead of finding the project's container by label. */
+  port?: number
+  /** How long to wait for a container that is still starting. */
+  readyTimeoutMs?: number
+  /** How long to wait, after the answer, for the REPORT line that closes the invocation's logs. */
+  reportWaitMs?: number
+  signal?: AbortSignal
+  lock?: LockOptions
+}
+
+export interface InvokeResult {
+  statusCode: number | null
+  functionError: 'Unhandled' | null
+  payload: unknown
+  durationMs: number
+  requestId: string | null
+  outcome: Outcome
+}
+
+export interface InvokeReport {
+  result: InvokeResult
+  /** The answer as the emulator sent it, for printing unchanged. */
+  body: string
+  /** The function's log lines for this invocation, START to REPORT. */
+  logs: LogLine[]
+  container?: string
+}
+
+const HOST = '127.0.0.1'
+const queues = new Map<string, Promise<unknown>>()
+
+/**
+ * Sends one event to the project's running function and reports how it ended, with the
+ * log lines it wrote. Invocations of one container take turns, in this process (a queue)
+ * and across processes (a lock file).
+ */
+export async function invokeFunction(engine: ContainerEngine, request: InvokeRequest): Promise<InvokeReport> {
+  const {container, port} = await resolveTarget(engine, request)
+  const target: HttpTarget = {host: HOST, port}
+  await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? 30_000, ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
+  const key = container ?? `port-${port}`
+  const previous = queues.get(key) ?? Promise.resolve()
+  const mine = previous.catch(() => undefined).then(() => invokeLocked(engine, key, container, target, request))
+  queues.set(key, mine)
+  try {
+    return await mine
+  } finally {
+    if (queues.get(key) === mine) queues.delete(key)
+  }
+}
+
+async function resolveTarget(engine: ContainerEngine, request: InvokeRequest): Promise<{container?: string; port: number}> {
+  if (request.port !== undefined) {
+    const info = await containerOnPort(engine, request.port)
+    return {port: request.port, ...(info ? {container: info.id} : {})}
+  }
+  const info = await projectContainer(engine, request.dir)
+  const port = info.hostPort ?? endpointPort(info.labels[LABEL.endpoint])
+  if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
+  return {container: info.id, port}
+}
+
+async function invokeLocked(engine: ContainerEngine, key: string, container: string | undefined, target: HttpTarget, request: InvokeRequest): Promise<InvokeReport> {
+  const release = await acquireInvokeLock(key, {...request.lock, ...(request.signal ? {signal: request.signal} : {})})
+  try {
+    const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
+    const started = performance.now()
+    const reply = await postInvocation(target, request.event, request.signal)
+    const durationMs = Math.round((performance.now() - started) * 100) / 100
+    const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
+    const classified = classifyReply(reply)
+    return {
+      result: {...classified, durationMs, requestId: lines.requestId},
+      body: 'body' in reply ? reply.body : '',
+      logs: lines.lines,
+      ...(container ? {container} : {}),
+    }
+  } finally {
+    await release()
+  }
+}
+
+/**
+ * Starts reading the container's log from now, before the event is sent, so no line of
+ * the invocation is missed; `finish` waits for its REPORT line (bounded) and stops.
+ */
+async function followInvocationLogs(engine: ContainerEngine, container: string, signal?: AbortSignal) {
+  const lines: LogLine[] = []
+  let requestId: string | null = null
+  let reported = false
+  let wake: (() => void) | undefined
+  const splitter = new LogLineSplitter((line) => {
+    if (reported) return
+    if (!requestId) requestId = startedRequest(line.text) ?? null
+    lines.push(line)
+    if (requestId && reportedRequest(line.text) === requestId) {
+      reported = true
+      wake?.()
+    }
+  })
+  const stream = await engine.logs(container, {follow: true, since: Date.now() / 1000, ...(signal ? {signal} : {})})
+  stream.on('data', (chunk: Buffer) => splitter.write(chunk))
+  stream.on('error', () => wake?.())
+  stream.on('end', () => wake?.())
+  return {
+    async finish(waitMs: number): Promise<{lines: LogLine[]; requestId: string | null}> {
+      if (!reported) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs)
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      }
+      stream.destroy()
+      splitter.end()
+      return {lines, requestId}
+    },
+  }
+}
