@@ -1,4 +1,4 @@
-import {type ChildProcess, spawn} from 'node:child_process'
+import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import net from 'node:net'
@@ -37,6 +37,16 @@ function canConnect(port: number): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+const majors = new Map<string, number>()
+function nodeMajorOf(node: string): number {
+  let major = majors.get(node)
+  if (major === undefined) {
+    major = Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], {encoding: 'utf8'}).trim())
+    majors.set(node, major)
+  }
+  return major
+}
+
 /**
  * The emulator and the runtime interface client as host processes, in place of
  * /usr/local/bin/aws-lambda-rie and /var/runtime/bootstrap. LIMG_TEST_RUNTIME_NODE
@@ -49,7 +59,11 @@ export class HostTarget implements RuntimeTarget {
   private taskRoot = ''
   private invokePort = 0
 
-  constructor(private readonly node: string = process.env.LIMG_TEST_RUNTIME_NODE || process.execPath) {}
+  readonly nodeMajor: number
+
+  constructor(private readonly node: string = process.env.LIMG_TEST_RUNTIME_NODE || process.execPath) {
+    this.nodeMajor = nodeMajorOf(node)
+  }
 
   async start(fixture: HandlerFixture, env: Record<string, string> = {}): Promise<void> {
     this.taskRoot = await mkdtemp(join(tmpdir(), 'limg-runtime-host-'))

@@ -16,6 +16,8 @@ export interface StopResult {
 }
 
 export interface RuntimeTarget {
+  /** Major version of the Node that runs the function (top-level await needs 14 or later). */
+  readonly nodeMajor: number
   /** Starts the emulator with the function; resolves once the invoke endpoint accepts connections. */
   start(fixture: HandlerFixture, env?: Record<string, string>): Promise<void>
   /** URL of the invoke endpoint (`.../2015-03-31/functions/function/invocations`). */
