@@ -1,10 +1,11 @@
+import {defaultTag} from '../build/build.js'
 import {type Architecture, architectureFromDocker, getArchitecture} from '../catalog/runtimes.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
 import {InvalidInputError} from '../errors/index.js'
 
 /** The tag `limg build` gives a project's image for one architecture. */
 export function builtImageRef(name: string, arch: Architecture): string {
-  return `${name.toLowerCase()}:${arch}`
+  return defaultTag(name, arch)
 }
 
 /**

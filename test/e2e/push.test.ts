@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {execa} from 'execa'
+import {connectionFromEnv} from '../../src/engine/connection.js'
+import {DockerEngine} from '../../src/engine/docker-engine.js'
+import {MEDIA_TYPES, RegistryHttp} from '../../src/registry/registry-http.js'
+import {EcrStandIn} from '../support/ecr-stand-in/index.js'
+import {type TestRegistry, startRegistry} from '../support/registry.js'
+import {ACCESS_KEY_ID, REGION, RUN_ID, SECRET_ACCESS_KEY, awsEnv, buildTinyImage, removeRunImages} from '../integration/push/fixtures.js'
+
+const BIN = resolve('bin/run.js')
+
+describe('limg push (e2e, through bin/run.js against the ECR stand-in)', function () {
+  this.timeout(300_000)
+  let engine: DockerEngine
+  let registry: TestRegistry
+  let ecr: EcrStandIn
+  let root: string
+  let home: string
+  let project: string
+  const name = `E2e-Push-${RUN_ID}`
+  const repository = `limg-e2e/${RUN_ID}`
+
+  before(async () => {
+    engine = new DockerEngine(connectionFromEnv())
+    registry = await startRegistry()
+    ecr = await new EcrStandIn({identity: {accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, region: REGION}, registry}).start()
+    root = await mkdtemp(join(tmpdir(), 'limg-e2e-push-'))
+    home = join(root, 'home')
+    project = join(root, 'project')
+    await execa('mkdir', ['-p', home, project])
+    await writeFile(join(project, 'limg.json'), JSON.stringify({name, runtime: 'nodejs20.x', arch: 'arm64', ecr: {repository, maxImages: 3}}))
+    // The tag `limg build` gives the project's arm64 image.
+    await buildTinyImage(engine, name.toLowerCase(), 'arm64')
+  })
+
+  after(async () => {
+    if (engine) await removeRunImages(engine)
+    await ecr?.stop()
+    await registry?.[Symbol.asyncDispose]()
+    if (root) await rm(root, {recursive: true, force: true})
+  })
+
+  function limg(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+    // Only what the test gives: no AWS variable or ~/.aws of the machine running it leaks in.
+    return execa('node', [BIN, ...args], {cwd: project, reject: false, env: {PATH: process.env.PATH, CI: '1', ...awsEnv(ecr, home), ...extraEnv}, extendEnv: false})
+  }
+
+  it('pushes the arm64 image, prints one JSON result, and the manifest read back says arm64', async () => {
+    const run = await limg(['push', '--json'])
+    assert.equal(run.exitCode, 0, run.stderr)
+    const result = JSON.parse(run.stdout) as Record<string, unknown>
+    assert.equal(result.architecture, 'arm64')
+    assert.equal(result.mediaType, MEDIA_TYPES.dockerManifest)
+    assert.equal(result.repository, repository)
+    assert.equal(result.registry, registry.host)
+    assert.match(String(result.tag), /^arm64-[0-9a-f]{12}$/)
+    assert.match(String(result.digest), /^sha256:[0-9a-f]{64}$/)
+    assert.equal(result.digestUri, `${registry.host}/${repository}@${String(result.digest)}`)
+    assert.equal(result.imageUri, `${registry.host}/${repository}:${String(result.tag)}`)
+    assert.deepEqual(result.layers, {pushed: 2, existing: 0})
+    assert.deepEqual(result.warnings, [])
+
+    const http = new RegistryHttp({username: 'AWS', password: registry.password, proxyEndpoint: registry.endpoint})
+    const manifest = await http.manifest(repository, String(result.digest))
+    const config = await http.blobJson(repository, (manifest.json.config as {digest: string}).digest)
+    assert.equal(config.architecture, 'arm64')
+    assert.equal(JSON.parse(ecr.repositories.get(repository)?.lifecyclePolicyText ?? '{}').rules[0].selection.countNumber, 3)
+    assert.deepEqual(await readdir(home), [], 'nothing may be written under HOME (no ~/.docker/config.json)')
+  })
+
+  it('the second push is a no-op; without --json it prints the digest reference on stdout', async () => {
+    const run = await limg(['push'])
+    assert.equal(run.exitCode, 0, run.stderr)
+    assert.match(run.stdout.trim(), new RegExp(`^${registry.host.replace(/\./g, '\\.')}/${repository}@sha256:[0-9a-f]{64}$`))
+    assert.match(run.stderr, /Already in ECR/)
+  })
+
+  it('a missing repository with --no-create-repository exits 5 with a JSON error', async () => {
+    const run = await limg(['push', '--json', '--repository', `${repository}-absent`, '--no-create-repository'])
+    assert.equal(run.exitCode, 5)
+    const body = JSON.parse(run.stdout) as {error: {code: string; message: string; suggestion: string}}
+    assert.equal(body.error.code, 'REGISTRY_ERROR')
+    assert.match(body.error.message, /does not exist/)
+    assert.match(body.error.suggestion, /create-repository/)
+  })
+
+  it('no credentials at all exits 5 saying how to configure them', async () => {
+    const run = await execa('node', [BIN, 'push', '--json'], {
+      cwd: project,
+      reject: false,
+      extendEnv: false,
+      env: {PATH: process.env.PATH, HOME: home, AWS_REGION: REGION, AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL_ECR: ecr.endpoint},
+    })
+    assert.equal(run.exitCode, 5)
+    const body = JSON.parse(run.stdout) as {error: {message: string; suggestion: string}}
+    assert.equal(body.error.message, 'No AWS credentials found.')
+    assert.match(body.error.suggestion, /aws sso login/)
+  })
+})
