@@ -61,8 +61,14 @@ export class HostTarget implements RuntimeTarget {
 
   readonly nodeMajor: number
 
-  constructor(private readonly node: string = process.env.LIMG_TEST_RUNTIME_NODE || process.execPath) {
-    this.nodeMajor = nodeMajorOf(node)
+  private readonly node: string
+  private readonly runtimeCommand: string[]
+
+  /** `runtimeCommand` replaces the runtime client as the emulator's bootstrap. */
+  constructor(options: {node?: string; runtimeCommand?: string[]} = {}) {
+    this.node = options.node ?? (process.env.LIMG_TEST_RUNTIME_NODE || process.execPath)
+    this.runtimeCommand = options.runtimeCommand ?? [this.node, CLIENT_MAIN]
+    this.nodeMajor = nodeMajorOf(this.node)
   }
 
   async start(fixture: HandlerFixture, env: Record<string, string> = {}): Promise<void> {
@@ -80,8 +86,7 @@ export class HostTarget implements RuntimeTarget {
       `127.0.0.1:${this.invokePort}`,
       '--runtime-api-address',
       `127.0.0.1:${apiPort}`,
-      this.node,
-      CLIENT_MAIN,
+      ...this.runtimeCommand,
     ]
     const child = spawn(this.node, args, {
       cwd: this.taskRoot,

@@ -32,4 +32,19 @@ describe('runtime emulator as a host process', function () {
       await target.stop()
     }
   })
+
+  it('answers 502 Runtime.InvalidEntrypoint when the bootstrap cannot be started', async () => {
+    const target = new HostTarget({runtimeCommand: ['/nonexistent/bootstrap']})
+    await target.start({handler: 'index.handler', files: {}})
+    try {
+      const answer = await request(target.invokeUrl(), {body: '{}'})
+      assert.equal(answer.status, 502)
+      assert.match(
+        answer.body,
+        /^\{"errorType":"Runtime.InvalidEntrypoint","errorMessage":"RequestId: [0-9a-f-]{36} Error: fork\/exec \/nonexistent\/bootstrap: no such file or directory"\}$/,
+      )
+    } finally {
+      await target.stop()
+    }
+  })
 })

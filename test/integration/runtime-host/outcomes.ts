@@ -132,6 +132,25 @@ export function describeRuntimeOutcomes(label: string, createTarget: () => Runti
         assert.equal(JSON.parse(next.body).invokes, 1)
       })
 
+      it('reports an uncaught exception as the invoke error, then starts a fresh runtime', async () => {
+        await target.start(
+          cjs(`
+let invokes = 0
+exports.handler = (event, context, callback) => {
+  invokes++
+  if (event.crash) setTimeout(() => { throw new SyntaxError('late crash') }, 10)
+  else callback(null, {invokes})
+}
+`),
+        )
+        const answer = await invoke({crash: true})
+        assert.equal(answer.status, 200)
+        const body = JSON.parse(answer.body)
+        assert.equal(body.errorType, 'SyntaxError')
+        assert.equal(body.errorMessage, 'late crash')
+        assert.deepEqual(JSON.parse((await invoke({})).body), {invokes: 1})
+      })
+
       it('words an exit with status 0 as the Go emulator does', async () => {
         await target.start(BEHAVIOURS)
         const answer = await invoke({exit: 0})
