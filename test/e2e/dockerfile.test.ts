@@ -1,0 +1,117 @@
+import {strict as assert} from 'node:assert'
+import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {execa} from 'execa'
+
+const BIN = resolve('bin/run.js')
+
+interface Run {
+  exitCode: number
+  stdout: string
+  stderr: string
+  json: Record<string, unknown>
+}
+
+/** Runs limg; with --json, stdout must be exactly one JSON object. */
+async function limg(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  const result = await execa('node', [BIN, ...args], {cwd, reject: false, env: {CI: '1', NO_COLOR: '1', ...env}})
+  const json = args.includes('--json') ? (JSON.parse(result.stdout) as Record<string, unknown>) : {}
+  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, json}
+}
+
+describe('limg dockerfile (e2e)', function () {
+  this.timeout(120_000)
+  let root: string
+  let dir: string
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'limg-e2e-dockerfile-'))
+    dir = join(root, 'fn')
+    const init = await limg(['init', dir, '--yes', '--json', '--runtime', 'nodejs14.x', '--template', 'typescript'], root)
+    assert.equal(init.exitCode, 0, init.stdout)
+  })
+  after(async () => {
+    await rm(root, {recursive: true, force: true})
+  })
+
+  it('prints the rendered Dockerfile in human mode, and the same text in --json', async () => {
+    const human = await limg(['dockerfile'], dir)
+    assert.equal(human.exitCode, 0, human.stderr)
+    const json = await limg(['dockerfile', '--json'], dir)
+    assert.equal(`${json.json.dockerfile as string}`.trimEnd(), human.stdout.trimEnd())
+    assert.deepEqual({...json.json, dockerfile: undefined}, {
+      dockerfile: undefined,
+      source: 'template',
+      runtime: 'nodejs14.x',
+      arch: 'x86_64',
+      template: 'typescript',
+      baseImage: 'public.ecr.aws/lambda/nodejs:14-x86_64',
+      written: false,
+      warnings: [],
+    })
+    assert.match(human.stdout, /^RUN npm ci --only=production && mkdir -p node_modules$/m)
+    assert.match(human.stdout, /^COPY --from=build \/var\/task\/dist \.\/$/m)
+  })
+
+  it('changes only the BASE_IMAGE line for --arch and --base-image', async () => {
+    const plain = (await limg(['dockerfile', '--json', '--dir', dir], root)).json.dockerfile as string
+    const arm = await limg(['dockerfile', '--json', '--dir', dir, '--arch', 'arm64'], root)
+    assert.equal(arm.json.arch, 'arm64')
+    assert.equal(arm.json.baseImage, 'public.ecr.aws/lambda/nodejs:14-arm64')
+    const mirror = await limg(['dockerfile', '--json', '--dir', dir, '--base-image', 'mirror.example/lambda/nodejs:14'], root)
+    assert.equal(mirror.json.baseImage, 'mirror.example/lambda/nodejs:14')
+    const rest = (text: string): string => text.split('\n').slice(1).join('\n')
+    assert.equal((arm.json.dockerfile as string).split('\n')[0], 'ARG BASE_IMAGE=public.ecr.aws/lambda/nodejs:14-arm64')
+    assert.equal((mirror.json.dockerfile as string).split('\n')[0], 'ARG BASE_IMAGE=mirror.example/lambda/nodejs:14')
+    assert.equal(rest(arm.json.dockerfile as string), rest(plain))
+    assert.equal(rest(mirror.json.dockerfile as string), rest(plain))
+    const fromEnv = await limg(['dockerfile', '--json', '--dir', dir], root, {LIMG_BASE_IMAGE: 'env.example/node:14'})
+    assert.equal(fromEnv.json.baseImage, 'env.example/node:14')
+  })
+
+  it('writes the Dockerfile with --write, refuses to replace it without --force, then uses it as it is', async () => {
+    const written = await limg(['dockerfile', '--json', '--write', '--dir', dir], root)
+    assert.equal(written.exitCode, 0, written.stdout)
+    assert.equal(written.json.written, true)
+    assert.equal(written.json.path, join(dir, 'Dockerfile'))
+    const onDisk = await readFile(join(dir, 'Dockerfile'), 'utf8')
+    assert.equal(onDisk, written.json.dockerfile)
+    assert.doesNotMatch(onDisk, /NODE_EXTRA_CA_CERTS|\{\{/)
+
+    const again = await limg(['dockerfile', '--json', '--write', '--dir', dir], root)
+    assert.equal(again.exitCode, 2)
+    assert.match((again.json.error as {suggestion: string}).suggestion, /--force/)
+
+    const edited = `${onDisk}# edited by hand\n`
+    await writeFile(join(dir, 'Dockerfile'), edited)
+    const used = await limg(['dockerfile', '--json', '--dir', dir], root)
+    assert.equal(used.json.source, 'project')
+    assert.equal(used.json.path, join(dir, 'Dockerfile'))
+    assert.equal(used.json.dockerfile, edited)
+
+    const forced = await limg(['dockerfile', '--json', '--write', '--force', '--dir', dir], root)
+    assert.equal(forced.exitCode, 0)
+    assert.equal(await readFile(join(dir, 'Dockerfile'), 'utf8'), onDisk)
+    await rm(join(dir, 'Dockerfile'))
+  })
+
+  it('warns when a project Dockerfile cannot take --arch', async () => {
+    const own = join(root, 'own')
+    await limg(['init', own, '--yes', '--json'], root)
+    await writeFile(join(own, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["index.handler"]\n')
+    const run = await limg(['dockerfile', '--json', '--dir', own, '--arch', 'arm64'], root)
+    assert.equal(run.exitCode, 0)
+    assert.match((run.json.warnings as string[]).join(' '), /no ARG BASE_IMAGE/)
+  })
+
+  it('fails with exit 2 and a suggestion outside a project, writing nothing', async () => {
+    const empty = await mkdtemp(join(root, 'empty-'))
+    const run = await limg(['dockerfile', '--json', '--write'], empty)
+    assert.equal(run.exitCode, 2)
+    const error = run.json.error as {message: string; suggestion: string}
+    assert.match(error.message, /No limg\.json/)
+    assert.match(error.suggestion, /limg init/)
+    assert.deepEqual(await readdir(empty), [])
+  })
+})
