@@ -23,7 +23,8 @@ export interface Runtime {
   esModules: boolean
   topLevelAwait: boolean
   deprecation: Deprecation
-  bundledSdk: {package: string; version: string}
+  /** The AWS SDK the runtime bundles in /var/runtime/node_modules: these packages, all at one version. */
+  bundledSdk: {packages: string[]; version: string}
   /** What `limg base build` puts in the offline base image. */
   offline: {node: string; npm: string; architectures: Architecture[]}
 }
