@@ -16,15 +16,15 @@ export function asRegistryError(error: unknown, action: string, region: string |
   const name = e?.name ?? ''
   const message = (e?.message ?? String(error)).split('\n')[0]
   const where = region ? ` in ${region}` : ''
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return new RegistryError('No AWS credentials found.', CREDENTIAL_FIX, {cause: error})
-  }
   if (EXPIRED.has(name) || /sso session .*expired|token .*expired|expired.*token/i.test(message)) {
     return new RegistryError(
       `Your AWS session has expired (${name || 'expired token'}).`,
       'Sign in again with `aws sso login` (or refresh your temporary credentials), then push again.',
       {cause: error},
     )
+  }
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return new RegistryError('No AWS credentials found.', CREDENTIAL_FIX, {cause: error})
   }
   if (REJECTED.has(name)) {
     return new RegistryError(

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict'
+import {createHash} from 'node:crypto'
+import type {ImageInfo} from '../../../src/engine/engine.js'
+import {type ImagePusher, PushStreamError, type PushStreamResult, type RegistryAuth} from '../../../src/engine/push.js'
+import {RegistryError} from '../../../src/errors/index.js'
+import type {PushEvent} from '../../../src/push/events.js'
+import {pushToEcr} from '../../../src/push/push-to-ecr.js'
+import type {AuthorizationData, EcrApi, RemoteImage, RepositoryInfo, RepositorySettings} from '../../../src/registry/ecr-api.js'
+import {MEDIA_TYPES, RegistryHttpError} from '../../../src/registry/registry-http.js'
+
+const IMAGE_ID = `sha256:${'ab'.repeat(32)}`
+const SETTINGS: RepositorySettings = {scanOnPush: true, imageTagMutability: 'IMMUTABLE', maxImages: 5}
+const MANIFEST = {schemaVersion: 2, mediaType: MEDIA_TYPES.dockerManifest, config: {digest: IMAGE_ID, size: 1}, layers: [{size: 3}]}
+const MANIFEST_BODY = Buffer.from(JSON.stringify(MANIFEST))
+const DIGEST = `sha256:${createHash('sha256').update(MANIFEST_BODY).digest('hex')}`
+
+class FakeEcr implements EcrApi {
+  repos = new Map<string, RepositoryInfo>()
+  images = new Map<string, RemoteImage>()
+  policies = new Map<string, string>()
+  passwords = ['pw']
+  tokenCalls = 0
+  async region() {
+    return 'eu-west-1'
+  }
+  async getAuthorization(): Promise<AuthorizationData> {
+    const password = this.passwords[Math.min(this.tokenCalls, this.passwords.length - 1)]
+    this.tokenCalls += 1
+    return {token: Buffer.from(`AWS:${password}`).toString('base64'), proxyEndpoint: 'https://1.dkr.ecr.eu-west-1.amazonaws.com', expiresAt: new Date(Date.now() + 3600_000 * 12)}
+  }
+  async describeRepository(name: string) {
+    return this.repos.get(name)
+  }
+  async createRepository(name: string, settings: RepositorySettings) {
+    const info: RepositoryInfo = {name, uri: `1.dkr.ecr.eu-west-1.amazonaws.com/${name}`, imageTagMutability: settings.imageTagMutability, scanOnPush: settings.scanOnPush}
+    this.repos.set(name, info)
+    return info
+  }
+  async putLifecyclePolicy(name: string, text: string) {
+    this.policies.set(name, text)
+  }
+  async findImageByTag(repository: string, tag: string) {
+    return this.images.get(`${repository}:${tag}`)
+  }
+}
+
+class FakePusher implements ImagePusher {
+  tags: string[] = []
+  auths: RegistryAuth[] = []
+  failures: PushStreamError[] = []
+  async tag(_source: string, repo: string, tag: string) {
+    this.tags.push(`${repo}:${tag}`)
+  }
+  async push(_repo: string, _tag: string, auth: RegistryAuth): Promise<PushStreamResult> {
+    this.auths.push(auth)
+    const failure = this.failures.shift()
+    if (failure) throw failure
+    return {digest: DIGEST, layers: {pushed: 1, existing: 0}, bytesUploaded: 3}
+  }
+}
+
+const image: ImageInfo = {id: IMAGE_ID, architecture: 'amd64', os: 'linux', sizeBytes: 3, labels: {}, cmd: [], entrypoint: [], env: [], workingDir: '', repoTags: [], repoDigests: [], created: ''}
+
+function setup(registryFailures: Error[] = []) {
+  const ecr = new FakeEcr()
+  const pusher = new FakePusher()
+  const events: PushEvent[] = []
+  const registryAuths: string[] = []
+  const deps = {
+    engine: {inspectImage: async (ref: string) => (ref === 'fn:x86_64' ? image : undefined)},
+    pusher,
+    ecr,
+    retryDelaysMs: [1, 1],
+    registry: (credentials: {password: string}) => ({
+      async manifest() {
+        registryAuths.push(credentials.password)
+        const failure = registryFailures.shift()
+        if (failure) throw failure
+        return {mediaType: MEDIA_TYPES.dockerManifest, digest: DIGEST, body: MANIFEST_BODY, json: MANIFEST}
+      },
+      async blobJson() {
+        return {architecture: 'amd64', os: 'linux'}
+      },
+    }),
+  }
+  const run = (tag?: string) => pushToEcr({image: 'fn:x86_64', arch: 'x86_64', repository: 'team/fn', settings: SETTINGS, onEvent: (e) => events.push(e), ...(tag ? {tag} : {})}, deps)
+  return {ecr, pusher, events, registryAuths, run}
+}
+
+describe('pushToEcr (fakes at the engine, ECR and registry seams)', () => {
+  it('creates the repository with its lifecycle policy and pushes under the content tag', async () => {
+    const {ecr, pusher, run} = setup()
+    const result = await run()
+    assert.equal(result.tag, `x86_64-${'ab'.repeat(6)}`)
+    assert.equal(result.digestUri, `1.dkr.ecr.eu-west-1.amazonaws.com/team/fn@${DIGEST}`)
+    assert.equal(result.repositoryCreated, true)
+    assert.deepEqual(pusher.tags, [`1.dkr.ecr.eu-west-1.amazonaws.com/team/fn:${result.tag}`])
+    assert.deepEqual(pusher.auths[0], {username: 'AWS', password: 'pw', serverAddress: 'https://1.dkr.ecr.eu-west-1.amazonaws.com'})
+    assert.equal(JSON.parse(ecr.policies.get('team/fn') ?? '{}').rules[0].selection.countNumber, 5)
+  })
+
+  it('does not push when the tag already holds this image', async () => {
+    const {ecr, pusher, run} = setup()
+    await ecr.createRepository('team/fn', SETTINGS)
+    ecr.images.set(`team/fn:x86_64-${'ab'.repeat(6)}`, {digest: DIGEST, tags: []})
+    const result = await run()
+    assert.equal(result.alreadyPushed, true)
+    assert.equal(pusher.auths.length, 0)
+    assert.deepEqual(result.layers, {pushed: 0, existing: 1})
+  })
+
+  it('retries transient failures a bounded number of times', async () => {
+    const ok = setup()
+    ok.pusher.failures.push(new PushStreamError('received unexpected HTTP status: 502 Bad Gateway', 'transient'), new PushStreamError('connection reset by peer', 'transient'))
+    await ok.run()
+    assert.equal(ok.pusher.auths.length, 3)
+    assert.equal(ok.events.filter((e) => e.type === 'retry').length, 2)
+
+    const failing = setup()
+    failing.pusher.failures.push(...Array.from({length: 5}, () => new PushStreamError('toomanyrequests', 'transient')))
+    await assert.rejects(failing.run(), (e: unknown) => e instanceof RegistryError && /kept failing/.test(e.message))
+    assert.equal(failing.pusher.auths.length, 3)
+  })
+
+  it('renews the token once when the registry refuses it', async () => {
+    const {ecr, pusher, run} = setup()
+    ecr.passwords = ['expired', 'fresh']
+    pusher.failures.push(new PushStreamError('denied: Your authorization token has expired.', 'unauthorized'))
+    await run()
+    assert.deepEqual(pusher.auths.map((a) => a.password), ['expired', 'fresh'])
+
+    const twice = setup()
+    twice.pusher.failures.push(new PushStreamError('unauthorized', 'unauthorized'), new PushStreamError('unauthorized', 'unauthorized'))
+    await assert.rejects(twice.run(), /also after fetching a fresh one/)
+    assert.equal(twice.pusher.auths.length, 2)
+  })
+
+  it('the read-back retries a 503 and renews the token on a 401', async () => {
+    const {registryAuths, ecr, run} = setup([new RegistryHttpError('503', 503), new RegistryHttpError('401', 401)])
+    ecr.passwords = ['one', 'two']
+    const result = await run()
+    assert.equal(result.architecture, 'amd64')
+    assert.deepEqual(registryAuths, ['one', 'one', 'two'])
+  })
+
+  it('a registry that holds another digest under the tag is an error', async () => {
+    const {pusher, run} = setup()
+    pusher.push = async () => ({digest: 'sha256:other', layers: {pushed: 1, existing: 0}, bytesUploaded: 1})
+    await assert.rejects(run(), /not the pushed sha256:other/)
+  })
+})
