@@ -35,6 +35,9 @@ Afterwards the manifest is read back from the registry: it must be a single-plat
     const {flags} = await this.parse(Push)
     // The pinned SDK supports Node 20; its notice about future releases is not actionable here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+    // The SDK applies a client's `profile` to credentials and region but reads endpoint_url from
+    // AWS_PROFILE's section only; setting it makes every setting come from the same profile.
+    if (flags.profile) process.env.AWS_PROFILE = flags.profile
     const view = this.jsonEnabled() ? undefined : new PushProgressView(process.stderr, this.interactive)
     const result = await runPush({
       dir: flags.dir,

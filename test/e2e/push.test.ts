@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {execa} from 'execa'
@@ -85,6 +85,25 @@ describe('limg push (e2e, through bin/run.js against the ECR stand-in)', functio
     assert.equal(body.error.code, 'REGISTRY_ERROR')
     assert.match(body.error.message, /does not exist/)
     assert.match(body.error.suggestion, /create-repository/)
+  })
+
+  it('--profile reads region, credentials and endpoint_url from the shared config files', async () => {
+    const profileHome = join(root, 'profile-home')
+    await mkdir(join(profileHome, '.aws'), {recursive: true})
+    await writeFile(join(profileHome, '.aws', 'config'), `[profile limg-e2e]\nregion = ${REGION}\nendpoint_url = ${ecr.endpoint}\n`)
+    await writeFile(join(profileHome, '.aws', 'credentials'), `[limg-e2e]\naws_access_key_id = ${ACCESS_KEY_ID}\naws_secret_access_key = ${SECRET_ACCESS_KEY}\n`)
+    const run = await execa('node', [BIN, 'push', '--json', '--profile', 'limg-e2e', '--tag', `profile-${RUN_ID}`], {
+      cwd: project,
+      reject: false,
+      extendEnv: false,
+      env: {PATH: process.env.PATH, HOME: profileHome, AWS_EC2_METADATA_DISABLED: 'true'},
+    })
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr)
+    const result = JSON.parse(run.stdout) as Record<string, unknown>
+    assert.equal(result.region, REGION)
+    assert.equal(result.tag, `profile-${RUN_ID}`)
+    assert.deepEqual(result.layers, {pushed: 0, existing: 2})
+    assert.deepEqual((await readdir(profileHome)).sort(), ['.aws'])
   })
 
   it('no credentials at all exits 5 saying how to configure them', async () => {
