@@ -18,11 +18,19 @@ async function npmPack(spec: string, dir: string, signal?: AbortSignal): Promise
   return join(dir, tarballs[0])
 }
 
+export function nodeCacheKey(version: string, arch: ArchitectureInfo): string {
+  return `node/${arch.npmNodePackage}-${version}`
+}
+
+export function npmCacheKey(version: string): string {
+  return `npm/${version}`
+}
+
 /** The official Node binary for a version and architecture; cached as `<dir>/node`. */
 export async function fetchNodeBinary(cache: DownloadCache, version: string, arch: ArchitectureInfo, signal?: AbortSignal): Promise<{path: string; cached: boolean}> {
   const spec = `${arch.npmNodePackage}@${version}`
   const {dir, cached} = await cache.ensure(
-    `node/${arch.npmNodePackage}-${version}`,
+    nodeCacheKey(version, arch),
     async (temp) => {
       const tarball = await npmPack(spec, temp, signal)
       const written = await extractTarball(tarball, temp, (name) => (name === 'package/bin/node' ? 'node' : undefined))
@@ -39,9 +47,9 @@ export async function fetchNodeBinary(cache: DownloadCache, version: string, arc
 /** The npm CLI package at a version, unpacked: `<dir>/package` holds bin/npm-cli.js and its bundled node_modules. */
 export async function fetchNpmPackage(cache: DownloadCache, version: string, signal?: AbortSignal): Promise<{path: string; cached: boolean}> {
   const {dir, cached} = await cache.ensure(
-    `npm/${version}`,
+    npmCacheKey(version),
     async (temp) => {
-      const tarball = await npmPack(`npm@${version}`, join(temp), signal)
+      const tarball = await npmPack(`npm@${version}`, temp, signal)
       await extractTarball(tarball, join(temp, 'package'), underPackage)
       await rm(tarball)
     },
