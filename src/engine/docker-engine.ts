@@ -92,6 +92,30 @@ export class DockerEngine implements Engine {
     await this.call(() => this.docker.getImage(ref).tag({repo, tag}))
   }
 
+  async existingPaths(image: string, paths: string[], labels: Record<string, string> = {}): Promise<string[]> {
+    const container = await this.call(() =>
+      // An explicit command: an image with neither CMD nor ENTRYPOINT cannot be created otherwise.
+      this.docker.createContainer({Image: image, Cmd: ['/limg-path-check'], Labels: {limg: 'true', ...labels}, NetworkDisabled: true}),
+    )
+    try {
+      const found: string[] = []
+      for (const path of paths) {
+        try {
+          // GET rather than HEAD: dockerode leaves a HEAD's socket open, which keeps the process alive.
+          // The archive of one handler file is small, and the response is dropped unread.
+          const archive = (await container.getArchive({path})) as unknown as IncomingMessage
+          archive.destroy()
+          found.push(path)
+        } catch (error) {
+          if ((error as {statusCode?: number}).statusCode !== 404) throw asEngineError(error, this.target)
+        }
+      }
+      return found
+    } finally {
+      await container.remove({force: true}).catch(() => {})
+    }
+  }
+
   async removeImage(ref: string, options: {force?: boolean} = {}): Promise<void> {
     try {
       await this.docker.getImage(ref).remove({force: options.force ?? false})

@@ -53,5 +53,11 @@ export interface Engine {
   /** Pulls `ref` for `platform`, reporting progress; throws when it cannot be pulled. */
   pullImage(ref: string, platform: string, onProgress?: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void>
   tagImage(ref: string, repo: string, tag: string): Promise<void>
+  /**
+   * Which of `paths` (absolute, inside the image) exist, found without running anything: a
+   * container is created but never started, its archive paths are looked up, and it is
+   * removed. Works the same against a remote engine.
+   */
+  existingPaths(image: string, paths: string[], labels?: Record<string, string>): Promise<string[]>
   removeImage(ref: string, options?: {force?: boolean}): Promise<void>
 }

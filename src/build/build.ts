@@ -1,0 +1,179 @@
+import {readFile, realpath} from 'node:fs/promises'
+import {isAbsolute, resolve} from 'node:path'
+import type {Readable} from 'node:stream'
+import {deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
+import type {ProjectConfig} from '../config/schema.js'
+import {resolveDockerfile} from '../dockerfile/index.js'
+import type {Engine, ImageInfo} from '../engine/engine.js'
+import {BuildFailedError, InvalidInputError} from '../errors/index.js'
+import {type InjectedFile, packContext} from '../context/pack.js'
+import {proxyBuildArgs} from './build-args.js'
+import {checkArchitecture, checkHandlerFile, checkSize} from './checks.js'
+import type {BuildProgressEvent} from './events.js'
+
+/** Where limg puts what it adds to the context; at the root, so no empty folder is left in the image. */
+export const INJECTED_DOCKERFILE = '.limg-build.Dockerfile'
+export const INJECTED_CA_CERT = '.limg-build-ca.pem'
+
+export interface BuildRequest {
+  projectDir: string
+  /** limg.json after resolveConfig (flags and LIMG_* applied). */
+  config: ProjectConfig
+  /** `--tag`: replaces the default `<name>:<arch>`. */
+  tag?: string
+  noCache?: boolean
+  dockerfilePath?: string
+  env?: NodeJS.ProcessEnv
+  signal?: AbortSignal
+  onEvent?: (event: BuildProgressEvent) => void
+  now?: () => number
+}
+
+export interface BuildResult {
+  image: string
+  imageId: string
+  architecture: string
+  sizeBytes: number
+  durationMs: number
+  steps: number
+  cachedSteps: number
+  runtime: string
+  baseImage: string
+  dockerfile: 'template' | 'project'
+  warnings: string[]
+}
+
+/**
+ * Builds a project's Lambda image: the Dockerfile (the project's own, or rendered), the
+ * context streamed with `.dockerignore`, the base image present for the platform, the
+ * engine's build, then the checks Lambda would otherwise fail on later (architecture,
+ * handler file, size).
+ */
+export async function buildProject(engine: Engine, request: BuildRequest): Promise<BuildResult> {
+  const now = request.now ?? Date.now
+  const started = now()
+  const env = request.env ?? process.env
+  const emit = request.onEvent ?? (() => {})
+  const {config} = request
+  const projectDir = await realpath(request.projectDir)
+  const runtime = getRuntime(config.runtime)
+  const arch = getArchitecture(config.arch)
+  const warnings: string[] = []
+  const deprecated = deprecationWarning(runtime)
+  if (deprecated) warnings.push(deprecated)
+
+  const caCert = await readCaCert(config.caCert ?? nonEmpty(env.NODE_EXTRA_CA_CERTS), projectDir)
+  const dockerfile = await resolveDockerfile(projectDir, config, {
+    ...(request.dockerfilePath === undefined ? {} : {dockerfilePath: request.dockerfilePath}),
+    ...(caCert ? {caCertContextPath: INJECTED_CA_CERT} : {}),
+  })
+  const usesBaseArg = dockerfile.source === 'template' || dockerfile.declaresBaseImageArg
+  const tags = [request.tag ?? defaultTag(config.name, config.arch)]
+  const labels = {limg: 'true', 'limg.project': config.name, 'limg.runtime': runtime.id, 'limg.arch': arch.id}
+  emit({type: 'context', dockerfile: dockerfile.source, baseImage: dockerfile.baseImage, platform: arch.platform, tags})
+
+  let baseArch: string | undefined
+  if (usesBaseArg) baseArch = (await ensureBaseImage(engine, dockerfile.baseImage, arch.platform, config, emit, request.signal)).architecture
+  if (usesBaseArg && baseArch !== arch.dockerArch) {
+    throw new BuildFailedError(
+      `The base image ${dockerfile.baseImage} is ${baseArch}, but the build is for ${arch.id} (${arch.dockerArch}).`,
+      `Use a base image for ${arch.id} with --base-image, or build one with \`limg base build --runtime ${runtime.id} --arch ${arch.id}\`.`,
+    )
+  }
+
+  const inject: InjectedFile[] = [{path: INJECTED_DOCKERFILE, content: dockerfile.text}]
+  if (caCert && dockerfile.source === 'template') inject.push({path: INJECTED_CA_CERT, content: caCert})
+  const context = packContext(projectDir, {inject, engineDrops: [INJECTED_DOCKERFILE]})
+  const buildArgs = {...proxyBuildArgs(env), ...(usesBaseArg ? dockerfile.buildArgs : {})}
+  const stream = await withStreamErrors(context.stream, engine.buildImage(
+    context.stream,
+    {tags, platform: arch.platform, dockerfile: INJECTED_DOCKERFILE, buildArgs, labels, noCache: request.noCache ?? false, ...(request.signal ? {signal: request.signal} : {})},
+    (event) => emit({type: 'engine', event}),
+  ))
+  emit({type: 'context-sent', ...context.stats})
+
+  emit({type: 'checking', image: tags[0]})
+  const image = await engine.inspectImage(stream.imageId)
+  if (!image) throw new BuildFailedError(`The engine reported image ${stream.imageId}, but it cannot be found.`, 'Run the build again.')
+  const baseImage = usesBaseArg ? dockerfile.baseImage : firstFrom(dockerfile.text) ?? dockerfile.baseImage
+  if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspectImage(baseImage))?.architecture
+  checkArchitecture(image, arch.id, baseImage, baseArch)
+  checkSize(image)
+  const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {'limg.project': config.name})
+  if (handlerWarning) warnings.push(handlerWarning)
+
+  return {
+    image: tags[0],
+    imageId: image.id,
+    architecture: arch.id,
+    sizeBytes: image.sizeBytes,
+    durationMs: now() - started,
+    steps: stream.steps,
+    cachedSteps: stream.cachedSteps,
+    runtime: runtime.id,
+    baseImage,
+    dockerfile: dockerfile.source,
+    warnings,
+  }
+}
+
+/** `<name>:<arch>`: x86_64 and arm64 builds of one project get different tags, so neither replaces the other. */
+export function defaultTag(name: string, arch: string): string {
+  return `${name.toLowerCase()}:${arch}`
+}
+
+async function ensureBaseImage(
+  engine: Engine,
+  ref: string,
+  platform: string,
+  config: ProjectConfig,
+  emit: (event: BuildProgressEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<ImageInfo> {
+  const present = await engine.inspectImage(ref)
+  if (present) return present
+  try {
+    await engine.pullImage(ref, platform, (progress) => emit({type: 'base-pull', image: ref, progress}), signal)
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InterruptedError') throw error
+    if (error instanceof Error && error.name === 'EngineUnavailableError') throw error
+    throw new BuildFailedError(
+      `The base image ${ref} is not on the engine and cannot be pulled: ${(error as Error).message}`,
+      `Pass a base image you can reach with --base-image, or build an offline one: \`limg base build --runtime ${config.runtime} --arch ${config.arch}\`, then \`limg build --base-image <its image>\`.`,
+      {cause: error},
+    )
+  }
+  const pulled = await engine.inspectImage(ref)
+  if (!pulled) throw new BuildFailedError(`The base image ${ref} was pulled but cannot be found.`, 'Run the build again.')
+  return pulled
+}
+
+async function readCaCert(path: string | undefined, projectDir: string): Promise<Buffer | undefined> {
+  if (!path) return undefined
+  const file = isAbsolute(path) ? path : resolve(projectDir, path)
+  try {
+    return await readFile(file)
+  } catch (error) {
+    throw new InvalidInputError(`The CA certificate ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Pass a PEM file with --ca-cert, or unset caCert / NODE_EXTRA_CA_CERTS.', {cause: error})
+  }
+}
+
+/** A context that fails to read (a file vanished, permission denied) must fail the build, not hang it. */
+function withStreamErrors<T>(stream: Readable, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolvePromise, reject) => {
+    const onError = (error: Error): void =>
+      reject(new BuildFailedError(`The build context could not be read: ${error.message}`, 'Check the files in the project folder, or exclude them in .dockerignore.', {cause: error}))
+    stream.once('error', onError)
+    work.then(resolvePromise, reject).finally(() => stream.off('error', onError))
+  })
+}
+
+/** The image a project's Dockerfile starts from, for messages; undefined when it is a build argument. */
+function firstFrom(dockerfile: string): string | undefined {
+  const ref = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/im.exec(dockerfile)?.[1]
+  return ref && !ref.includes('$') ? ref : undefined
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value : undefined
+}

@@ -1,0 +1,64 @@
+import {posix} from 'node:path'
+import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
+import type {Template} from '../config/schema.js'
+import {locateHandler} from '../dockerfile/index.js'
+import type {Engine, ImageInfo} from '../engine/engine.js'
+import {BuildFailedError} from '../errors/index.js'
+
+/**
+ * Lambda's limit on a container image: 10 GB uncompressed, all layers included (Lambda
+ * quotas, "Container image code package size"). Lambda's quotas count GB as 1024^3 bytes.
+ */
+export const MAX_IMAGE_BYTES = 10 * 1024 ** 3
+
+const HANDLER_SHAPE = /^[^\s"\\]+\.[A-Za-z_$][\w$]*$/
+const DEFAULT_TASK_ROOT = '/var/task'
+
+/**
+ * The classic builder takes the result's architecture from the base image, even a local
+ * base of the wrong one, without a word; Lambda then fails with `exec format error`.
+ */
+export function checkArchitecture(image: ImageInfo, arch: Architecture, baseImage: string, baseArch: string | undefined): void {
+  const wanted = getArchitecture(arch).dockerArch
+  if (image.architecture === wanted) return
+  const from = baseArch ? `its base image ${baseImage} is ${baseArch}` : `built from ${baseImage}`
+  throw new BuildFailedError(
+    `The image was built for ${image.architecture}, not ${wanted} (${arch}): ${from}.`,
+    `Use a base image for ${arch} (--base-image), or build the offline one with \`limg base build --arch ${arch}\`.`,
+  )
+}
+
+export function checkSize(image: ImageInfo): void {
+  if (image.sizeBytes <= MAX_IMAGE_BYTES) return
+  const gb = (image.sizeBytes / 1024 ** 3).toFixed(2)
+  throw new BuildFailedError(
+    `The image is ${gb} GB; Lambda accepts container images up to 10 GB uncompressed.`,
+    'Keep large files out of the context with .dockerignore and install production dependencies only.',
+  )
+}
+
+/** Where Lambda's runtime would look for the handler that CMD names, as absolute paths in the image. */
+export function handlerCandidates(image: ImageInfo, template: Template, source: 'template' | 'project'): {handler: string; paths: string[]} | undefined {
+  const handler = image.cmd.length === 1 ? image.cmd[0] : undefined
+  if (!handler || !HANDLER_SHAPE.test(handler)) return undefined
+  // A project's Dockerfile lays the files out itself: its WORKDIR is the task root.
+  const root = source === 'project' ? image.workingDir || DEFAULT_TASK_ROOT : DEFAULT_TASK_ROOT
+  const files = locateHandler(handler, source === 'project' ? 'commonjs' : template).imageFiles
+  return {handler, paths: files.map((f) => posix.join(root, f))}
+}
+
+/** The handler's file must be in the image, or every invocation fails with Runtime.ImportModuleError. */
+export async function checkHandlerFile(engine: Engine, image: ImageInfo, template: Template, source: 'template' | 'project', labels: Record<string, string>): Promise<string | undefined> {
+  const candidates = handlerCandidates(image, template, source)
+  if (!candidates) {
+    return image.cmd.length === 0 ? 'The image has no CMD; Lambda needs the handler (CMD ["index.handler"]) unless the function configuration sets it.' : undefined
+  }
+  const found = await engine.existingPaths(image.id, candidates.paths, labels)
+  if (found.length > 0) return undefined
+  throw new BuildFailedError(
+    `The handler "${candidates.handler}" is not in the image: none of ${candidates.paths.join(', ')} exists.`,
+    source === 'template'
+      ? 'Check "handler" in limg.json and that the file is not excluded by .dockerignore.'
+      : 'Check the Dockerfile\'s COPY steps and WORKDIR, and the CMD.',
+  )
+}

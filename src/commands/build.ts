@@ -1,0 +1,69 @@
+import {resolve} from 'node:path'
+import {Flags} from '@oclif/core'
+import {LimgCommand} from '../cli/base-command.js'
+import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
+import {type BuildResult, buildProject} from '../build/build.js'
+import {loadProjectConfig} from '../config/load.js'
+import {resolveConfig} from '../config/resolve.js'
+import {createEngine} from '../engine/docker-engine.js'
+import {BuildProgressRenderer} from '../ui/build-progress.js'
+
+export default class Build extends LimgCommand<BuildResult> {
+  static override summary = 'Build the function\'s container image for x86_64 or arm64.'
+  static override description = `Uses the project's own Dockerfile (or --dockerfile) as it is, or renders limg's template for the runtime, architecture and module format in limg.json. The build context is streamed to the Docker engine (DOCKER_HOST is honoured: unix://, tcp:// with TLS, ssh://) after .dockerignore, with Docker's own rules; symbolic links are sent as links and never followed.
+
+The image is tagged <name>:<arch> (or --tag) and labelled limg=true, limg.project, limg.runtime and limg.arch. A missing base image is pulled; --base-image (limg.json "baseImage", LIMG_BASE_IMAGE) replaces AWS's public.ecr.aws/lambda/nodejs:<major>-<arch>.
+
+Behind a TLS-intercepting proxy, --ca-cert (limg.json "caCert", or NODE_EXTRA_CA_CERTS) is given to the dependency install step and left out of the final image; HTTP_PROXY, HTTPS_PROXY and NO_PROXY pass through as build arguments.
+
+After the build limg checks what Lambda would otherwise reject later: the image's architecture, the handler file CMD names, and the 10 GB size limit.`
+  static override examples = [
+    '<%= config.bin %> build',
+    '<%= config.bin %> build --arch arm64',
+    '<%= config.bin %> build --base-image limg-offline/nodejs:20-x86_64 --json',
+    '<%= config.bin %> build --ca-cert /etc/ssl/certs/ca-certificates.crt --tag orders:dev',
+  ]
+
+  static override flags = {
+    dir: Flags.string({description: 'Project directory.', default: '.'}),
+    arch: Flags.string({description: 'Architecture to build for (default: limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
+    tag: Flags.string({description: 'Image tag (default: <name>:<arch>).'}),
+    'base-image': Flags.string({description: 'Base image replacing AWS\'s public.ecr.aws/lambda/nodejs:<major>-<arch>.'}),
+    'no-cache': Flags.boolean({description: 'Build every step afresh.', default: false}),
+    dockerfile: Flags.string({description: 'Dockerfile to use instead of the project\'s Dockerfile or limg\'s template.'}),
+    'ca-cert': Flags.string({description: 'PEM certificate authority the dependency install must trust (default: limg.json caCert, else NODE_EXTRA_CA_CERTS).'}),
+  }
+
+  public async run(): Promise<BuildResult> {
+    const {flags} = await this.parse(Build)
+    const dir = resolve(flags.dir)
+    const project = await loadProjectConfig(dir)
+    const config = resolveConfig(project, {
+      arch: flags.arch,
+      baseImage: flags['base-image'],
+      // A path on the command line is relative to where it was typed.
+      caCert: flags['ca-cert'] === undefined ? undefined : resolve(flags['ca-cert']),
+    })
+    const engine = await createEngine()
+    const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns ?? 100)
+    let result: BuildResult
+    try {
+      result = await buildProject(engine, {
+        projectDir: dir,
+        config,
+        ...(flags.tag === undefined ? {} : {tag: flags.tag}),
+        ...(flags.dockerfile === undefined ? {} : {dockerfilePath: resolve(flags.dockerfile)}),
+        noCache: flags['no-cache'],
+        signal: this.signal,
+        ...(view ? {onEvent: view.handle} : {}),
+      })
+    } finally {
+      view?.stop()
+    }
+    for (const warning of result.warnings) this.addWarning(warning)
+    const size = (result.sizeBytes / 1024 ** 2).toFixed(1)
+    this.note(`Built ${result.image} (${result.architecture}, ${size} MB) in ${(result.durationMs / 1000).toFixed(1)}s: ${result.steps} steps, ${result.cachedSteps} from cache.`)
+    this.log(result.image)
+    return this.withWarnings({...result, warnings: []})
+  }
+}

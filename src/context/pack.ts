@@ -1,0 +1,119 @@
+import {lstatSync, readFileSync} from 'node:fs'
+import {relative, sep} from 'node:path'
+import type {Readable} from 'node:stream'
+import {pack as tarPack, type Pack, type PackOptions} from 'tar-fs'
+import {DockerignoreMatcher, parseDockerignore} from './dockerignore.js'
+
+/** A file limg adds to the context without writing it into the project. */
+export interface InjectedFile {
+  /** Slash-separated path inside the context. */
+  path: string
+  content: string | Buffer
+}
+
+export interface PackContextOptions {
+  /** Files added to the stream after the project's own; a project file at the same path is left out. */
+  inject?: InjectedFile[]
+  /**
+   * Paths inside the context the engine must be told to drop after reading them (the
+   * injected Dockerfile): they are appended to the `.dockerignore` the engine sees, which
+   * the engine applies only to the Dockerfile and `.dockerignore` themselves.
+   */
+  engineDrops?: string[]
+}
+
+export interface PackedContext {
+  stream: Readable
+  /** Counts known once the stream has ended. */
+  stats: {files: number; bytes: number}
+}
+
+export const DOCKERIGNORE = '.dockerignore'
+
+// Fixed metadata for injected entries keeps their layer cache stable from one build to the next.
+const INJECTED_MTIME = new Date(0)
+
+/**
+ * Streams the build context as a tar, the way `docker build` sends it: `.dockerignore`
+ * with Docker's own rules, ignored directories skipped without being read (a large
+ * node_modules costs one check), symbolic links sent as links and never followed (so
+ * nothing outside the context leaves the machine), owners zeroed like the Docker CLI does.
+ * Injected files (a rendered Dockerfile, a CA certificate) are appended to the stream only.
+ */
+export function packContext(contextDir: string, options: PackContextOptions = {}): PackedContext {
+  const ignoreText = readIgnoreFile(contextDir)
+  const matcher = DockerignoreMatcher.fromText(ignoreText ?? '')
+  const injected = new Map((options.inject ?? []).map((f) => [f.path, f.content]))
+  const drops = options.engineDrops ?? []
+  if (drops.length > 0) injected.set(DOCKERIGNORE, engineIgnoreText(ignoreText, drops))
+  const stats = {files: 0, bytes: 0}
+
+  const ignore = (absolute: string): boolean => {
+    const rel = relative(contextDir, absolute).split(sep).join('/')
+    if (injected.has(rel)) return true
+    if (!matcher.matches(rel)) return false
+    // An excluded directory is walked only when an exception names something inside it.
+    if (!matcher.mayIncludeUnder(rel)) return true
+    return !lstatSync(absolute).isDirectory()
+  }
+
+  const packOptions: PackOptions & {sort: boolean; umask: number} = {
+    ignore,
+    dereference: false,
+    sort: true,
+    // Modes as they are on disk, as the Docker CLI sends them; umask is for extraction.
+    umask: 0,
+    map: (header) => {
+      if (header.type === 'file') {
+        stats.files += 1
+        stats.bytes += header.size ?? 0
+      }
+      return {...header, uid: 0, gid: 0, uname: '', gname: ''}
+    },
+    finalize: false,
+    finish: (pack: Pack) => {
+      appendInjected(pack, [...injected.entries()], stats)
+    },
+  }
+  // tar-stream's Pack is a streamx Readable, which Node's pipe and dockerode take as a stream.
+  return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats}
+}
+
+function appendInjected(pack: Pack, files: Array<[string, string | Buffer]>, stats: {files: number; bytes: number}): void {
+  const next = (i: number): void => {
+    if (i >= files.length) {
+      pack.finalize()
+      return
+    }
+    const [name, content] = files[i]
+    const body = typeof content === 'string' ? Buffer.from(content) : content
+    stats.files += 1
+    stats.bytes += body.length
+    pack.entry({name, size: body.length, mode: 0o644, mtime: INJECTED_MTIME, uid: 0, gid: 0, type: 'file'}, body, (error) => {
+      if (error) pack.destroy(error)
+      else next(i + 1)
+    })
+  }
+  next(0)
+}
+
+/**
+ * The `.dockerignore` the engine receives: the project's patterns (so the engine drops the
+ * project's own Dockerfile when it is ignored, as with `docker build`) plus the injected
+ * paths, so they never reach a `COPY . .`. This file is limg's, not the project's, so it
+ * drops itself too: a function image has no use for a `.dockerignore`.
+ */
+function engineIgnoreText(projectText: string | undefined, drops: string[]): string {
+  return `${[projectText ?? '', `/${DOCKERIGNORE}`, ...drops.map((path) => `/${path}`)].join('\n')}\n`
+}
+
+function readIgnoreFile(contextDir: string): string | undefined {
+  try {
+    return readFileSync(`${contextDir}/${DOCKERIGNORE}`, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+export {parseDockerignore}
