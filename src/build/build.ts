@@ -23,6 +23,8 @@ export interface BuildRequest {
   tag?: string
   noCache?: boolean
   dockerfilePath?: string
+  /** Labels added to limg's own (limg, limg.project, limg.runtime, limg.arch). */
+  extraLabels?: Record<string, string>
   env?: NodeJS.ProcessEnv
   signal?: AbortSignal
   onEvent?: (event: BuildProgressEvent) => void
@@ -69,7 +71,7 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   })
   const usesBaseArg = dockerfile.source === 'template' || dockerfile.declaresBaseImageArg
   const tags = [request.tag ?? defaultTag(config.name, config.arch)]
-  const labels = {limg: 'true', 'limg.project': config.name, 'limg.runtime': runtime.id, 'limg.arch': arch.id}
+  const labels = {...request.extraLabels, limg: 'true', 'limg.project': config.name, 'limg.runtime': runtime.id, 'limg.arch': arch.id}
   emit({type: 'context', dockerfile: dockerfile.source, baseImage: dockerfile.baseImage, platform: arch.platform, tags})
 
   let baseArch: string | undefined
@@ -99,7 +101,7 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspectImage(baseImage))?.architecture
   checkArchitecture(image, arch.id, baseImage, baseArch)
   checkSize(image)
-  const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {'limg.project': config.name})
+  const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
   if (handlerWarning) warnings.push(handlerWarning)
 
   return {
