@@ -136,12 +136,12 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
       clearTimeout(announce)
     }
   }
-  const [system, node, npm, sdkModules] = await Promise.all([
+  const [system, node, npm, sdkModules] = await settled([
     step(`Debian libraries, busybox and CA certificates (${arch.debianArch})`, () => fetchSystem(cache, arch, signal)),
     step(`node ${runtime.offline.node} (${arch.id})`, () => fetchNodeBinary(cache, runtime.offline.node, arch, signal)),
     step(`npm ${runtime.offline.npm}`, () => fetchNpmPackage(cache, runtime.offline.npm, signal)),
     step(`AWS SDK ${sdk}`, () => fetchBundledSdk(cache, runtime, signal)),
-  ])
+  ] as const)
 
   emit({type: 'assemble', image})
   const context = contextStream(
@@ -184,6 +184,17 @@ async function inputsDigest(runtime: Runtime, arch: ArchitectureInfo, sources: I
     entrypoint,
     rie,
   })
+}
+
+/**
+ * Like Promise.all, but waits for every download to finish or clean up its temporary folder
+ * before throwing the first failure: Ctrl-C must not leave the others half done.
+ */
+async function settled<T extends readonly unknown[]>(promises: {[K in keyof T]: Promise<T[K]>}): Promise<T> {
+  const results = await Promise.allSettled(promises)
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failure) throw failure.reason
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T
 }
 
 /** `name` becomes `name:latest`, as the engine would tag it, so inspect finds it. */
