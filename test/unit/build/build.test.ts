@@ -74,7 +74,8 @@ describe('buildProject', () => {
     assert.equal(opts?.platform, 'linux/amd64')
     assert.deepEqual(opts?.tags, ['my_fn:x86_64'])
     assert.equal(opts?.dockerfile, INJECTED_DOCKERFILE)
-    assert.deepEqual(opts?.labels, {limg: 'true', 'limg.project': 'My_Fn', 'limg.runtime': 'nodejs22.x', 'limg.arch': 'x86_64'})
+    // One LABEL instruction (one step) rather than the engine's one step per label.
+    assert.match(engine.built?.files.get(INJECTED_DOCKERFILE) ?? '', /\nLABEL "limg"="true" "limg.project"="My_Fn" "limg.runtime"="nodejs22.x" "limg.arch"="x86_64"\n$/)
     assert.deepEqual(opts?.buildArgs, {HTTPS_PROXY: 'http://proxy:3128', no_proxy: 'localhost', BASE_IMAGE: 'base:amd64'})
     assert.match(engine.built?.files.get(INJECTED_DOCKERFILE) ?? '', /CMD \["index.handler"\]/)
     assert.equal(result.dockerfile, 'template')
@@ -140,7 +141,7 @@ describe('buildProject', () => {
     const result = await buildProject(engine, {projectDir: dir, config: config(), env: {}})
     assert.equal(result.dockerfile, 'project')
     assert.equal(result.baseImage, 'base:amd64')
-    assert.equal(engine.built?.files.get(INJECTED_DOCKERFILE), 'FROM base:amd64\nWORKDIR /app\nCOPY . .\nCMD ["index.handler"]\n')
+    assert.ok(engine.built?.files.get(INJECTED_DOCKERFILE)?.startsWith('FROM base:amd64\nWORKDIR /app\nCOPY . .\nCMD ["index.handler"]\nLABEL "limg"="true"'))
     assert.equal(engine.built?.options.buildArgs?.BASE_IMAGE, undefined)
   })
 
