@@ -45,7 +45,7 @@ After the build limg checks what Lambda would otherwise reject later: the image'
       caCert: flags['ca-cert'] === undefined ? undefined : resolve(flags['ca-cert']),
     })
     const engine = await createEngine()
-    const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns ?? 100)
+    const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: BuildResult
     try {
       result = await buildProject(engine, {
