@@ -177,7 +177,9 @@ export class DockerContainers implements ContainerEngine {
     // which works the same against a remote engine.
     const container = await this.call(() => this.docker.createContainer({Image: image, Entrypoint: ['/'], Labels: {limg: 'true'}}))
     try {
-      await container.infoArchive({path})
+      // The answer is a stream (dockerode asks HEAD as one); left open it would keep the process alive.
+      const answer = (await container.infoArchive({path})) as unknown as {destroy?: () => void}
+      answer.destroy?.()
       return true
     } catch (error) {
       if ((error as {statusCode?: number}).statusCode === 404) return false

@@ -1,0 +1,47 @@
+import {Flags} from '@oclif/core'
+import {LimgCommand} from '../cli/base-command.js'
+import type {InvokeResult} from '../local/invoke.js'
+import {OUTCOME_EXIT_CODES} from '../local/outcome.js'
+import {invokeLocal} from '../local/run-local.js'
+
+export type {InvokeResult}
+
+export default class Invoke extends LimgCommand<InvokeResult> {
+  static override summary = 'Send an event to the function started with limg run.'
+  static override description = `Finds this project's running function (or the one on --port), waits until its emulator answers, and sends the event: events/event.json by default, a file with --event, or stdin with --event -.
+
+The payload goes to stdout, unchanged; the function's log lines for this invocation (START to REPORT) go to stderr. Invocations of one function take turns, also across separate limg invoke processes, because AWS's emulator fails when two arrive at once.
+
+The emulator answers a function error and a timeout with status 200, so limg tells the outcomes apart by the answer itself, and exits with:
+  0   success
+  10  function error: the handler threw or rejected, or the function failed to initialise or exited (a body with errorType and errorMessage)
+  11  timeout: "Task timed out after N.NN seconds"
+  12  emulator failure: another 5xx answer, a reset connection or an empty reply
+  6   no running function could be found or reached
+--json prints {statusCode, functionError, payload, durationMs, requestId, outcome} with the same exit codes.`
+
+  static override examples = [
+    '<%= config.bin %> invoke',
+    '<%= config.bin %> invoke --event events/order.json',
+    `echo '{"name":"limg"}' | <%= config.bin %> invoke --event -`,
+    '<%= config.bin %> invoke --port 9000 --json',
+  ]
+
+  static override flags = {
+    dir: Flags.string({description: 'Project directory.', default: '.'}),
+    event: Flags.string({description: 'Event file (relative to the project), or - for stdin.', default: 'events/event.json'}),
+    port: Flags.integer({description: 'Invoke the emulator on this 127.0.0.1 port instead of finding the project\'s container.', min: 1, max: 65535}),
+  }
+
+  public async run(): Promise<InvokeResult> {
+    const {flags} = await this.parse(Invoke)
+    const report = await invokeLocal({dir: flags.dir, event: flags.event, port: flags.port, signal: this.signal})
+    for (const line of report.logs) process.stderr.write(`${line.text}\n`)
+    if (!this.jsonEnabled()) {
+      process.stdout.write(report.body.endsWith('\n') || report.body === '' ? report.body : `${report.body}\n`)
+      if (report.result.outcome !== 'success') this.note(`(${report.result.outcome}${report.result.statusCode ? `, HTTP ${report.result.statusCode}` : ''})`)
+    }
+    process.exitCode = OUTCOME_EXIT_CODES[report.result.outcome]
+    return report.result
+  }
+}

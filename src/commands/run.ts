@@ -1,0 +1,94 @@
+import {Flags} from '@oclif/core'
+import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
+import {LimgCommand} from '../cli/base-command.js'
+import type {LogLine} from '../local/log-lines.js'
+import {type RunLocalResult, runLocal} from '../local/run-local.js'
+import type {ServeEvent} from '../local/serve.js'
+
+export type RunResult = RunLocalResult
+
+export default class Run extends LimgCommand<RunResult> {
+  static override summary = 'Run the function locally with the Lambda Runtime Interface Emulator.'
+  static override description = `Starts the project's image (<name>:<arch>, built first when it is missing or older than the project's files) with the emulator listening on 127.0.0.1 only, on --port or a free port. Invoke it with \`limg invoke\` or any HTTP client at the printed endpoint.
+
+The function gets limg.json "environment", then --env-file, then --env, and Lambda's AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_LAMBDA_FUNCTION_TIMEOUT from limg.json or --memory/--timeout; the container's memory is limited to the function's.
+
+An image without an emulator of its own (an alternative base image) gets one the way AWS SAM adds it: a thin image FROM it with AWS's aws-lambda-rie binary (--rie PATH, or a copy in limg's cache) in front of its entrypoint.
+
+In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
+
+  static override examples = [
+    {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
+    {description: 'Run in the background, then invoke and stop it', command: '<%= config.bin %> run --detach --port 9000\n<%= config.bin %> invoke\n<%= config.bin %> stop'},
+    {description: 'A 10-second timeout, 512 MB and an extra variable', command: '<%= config.bin %> run --timeout 10 --memory 512 --env STAGE=dev'},
+    {description: 'Rebuild and restart on every change', command: '<%= config.bin %> run --watch'},
+  ]
+
+  static override flags = {
+    dir: Flags.string({description: 'Project directory.', default: '.'}),
+    port: Flags.integer({description: 'Host port for the emulator on 127.0.0.1 (default: a free one).', min: 1, max: 65535}),
+    detach: Flags.boolean({char: 'd', description: 'Return once the function is ready, leaving it running.', default: false}),
+    env: Flags.string({char: 'e', description: 'Environment variable KEY=VALUE for the function (repeatable; KEY alone passes it through).', multiple: true}),
+    'env-file': Flags.string({description: 'File of KEY=VALUE lines for the function\'s environment.'}),
+    timeout: Flags.integer({description: 'Function timeout in seconds (default: limg.json\'s).'}),
+    memory: Flags.integer({description: 'Function memory in MB (default: limg.json\'s).'}),
+    arch: Flags.string({description: 'Architecture to run (default: limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
+    build: Flags.boolean({description: 'Build first when the image is missing or older than the sources; --no-build runs the image as it is.', default: true, allowNo: true}),
+    rie: Flags.string({description: 'Path to AWS\'s aws-lambda-rie binary, for an image that has no emulator.'}),
+    watch: Flags.boolean({char: 'w', description: 'Rebuild and restart when the project\'s files change.', default: false}),
+  }
+
+  public async run(): Promise<RunResult> {
+    const {flags} = await this.parse(Run)
+    // With --json, stdout holds the result alone, so the function's log goes to stderr.
+    const json = this.jsonEnabled()
+    const result = await runLocal({
+      dir: flags.dir,
+      port: flags.port,
+      detach: flags.detach,
+      watch: flags.watch,
+      env: flags.env,
+      envFile: flags['env-file'],
+      timeout: flags.timeout,
+      memory: flags.memory,
+      arch: flags.arch,
+      build: flags.build,
+      rie: flags.rie,
+      signal: this.signal,
+      onEvent: (event) => this.render(event),
+      onLine: (line: LogLine) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
+      onReady: (running) => this.note(`Ready: ${running.endpoint}\n(Ctrl-C stops and removes the container)`),
+    })
+    this.note(`Running ${result.image} as ${result.container.slice(0, 12)}`)
+    this.note(`Invoke it: limg invoke, or curl -d '{}' ${result.endpoint}`)
+    this.note('Stop it: limg stop')
+    if (!json) this.log(result.endpoint)
+    return result
+  }
+
+  private render(event: ServeEvent): void {
+    switch (event.type) {
+      case 'build':
+        this.note(event.reason === 'missing' ? 'No image yet: building it.' : 'The project changed since the last build: building.')
+        break
+      case 'emulator-image':
+        this.note(`The image has no emulator: added one (${event.image}).`)
+        break
+      case 'starting':
+        this.note(`Starting on port ${event.port}…`)
+        break
+      case 'ready':
+        this.note(`Ready in ${(event.durationMs / 1000).toFixed(1)} s`)
+        break
+      case 'change':
+        this.note(`Changed: ${event.files.slice(0, 3).join(', ')}${event.files.length > 3 ? ` and ${event.files.length - 3} more` : ''}; rebuilding…`)
+        break
+      case 'restarted':
+        this.note(`Restarted in ${(event.durationMs / 1000).toFixed(1)} s: ${event.endpoint}`)
+        break
+      case 'rebuild-failed':
+        this.addWarning(`Rebuild failed, still serving the previous version: ${event.message}`)
+        break
+    }
+  }
+}

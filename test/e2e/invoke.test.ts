@@ -1,0 +1,74 @@
+import {strict as assert} from 'node:assert'
+import {resolve} from 'node:path'
+import {execa} from 'execa'
+import {TEST_ENV, makeProject, sweep} from '../integration/local/support/fixture.js'
+
+const BIN = resolve('bin/run.js')
+const ENV = {...TEST_ENV, CI: '1', NO_COLOR: '1'}
+
+async function limg(args: string[], cwd: string, input?: string) {
+  const result = await execa('node', [BIN, ...args], {cwd, reject: false, env: ENV, ...(input !== undefined ? {input} : {})})
+  const json = args.includes('--json') ? (JSON.parse(result.stdout) as Record<string, unknown>) : {}
+  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, json}
+}
+
+describe('limg invoke (e2e)', function () {
+  this.timeout(180_000)
+  let dir: string
+
+  before(async () => {
+    const project = await makeProject({config: {timeout: 2}})
+    dir = project.dir
+    const run = await limg(['run', '--detach', '--json'], dir)
+    assert.equal(run.exitCode, 0, run.stderr)
+  })
+  after(async () => {
+    if (dir) await limg(['stop'], dir)
+    await sweep()
+  })
+
+  it('prints the payload on stdout and the invocation\'s log on stderr', async () => {
+    const result = await limg(['invoke'], dir)
+    assert.equal(result.exitCode, 0, result.stderr)
+    assert.deepEqual((JSON.parse(result.stdout) as {event: unknown}).event, {name: 'event-file'})
+    assert.match(result.stderr, /^START RequestId: /m)
+    assert.match(result.stderr, /INFO\thandling \{"name":"event-file"\}/)
+    assert.match(result.stderr, /^REPORT RequestId: /m)
+  })
+
+  it('reads the event from stdin with --event -, and --json has the documented shape', async () => {
+    const result = await limg(['invoke', '--event', '-', '--json'], dir, '{"name":"stdin"}')
+    assert.equal(result.exitCode, 0, result.stderr)
+    assert.deepEqual(Object.keys(result.json).sort(), ['durationMs', 'functionError', 'outcome', 'payload', 'requestId', 'statusCode'])
+    assert.equal(result.json.outcome, 'success')
+    assert.equal(result.json.statusCode, 200)
+    assert.equal(result.json.functionError, null)
+    assert.deepEqual((result.json.payload as {event: unknown}).event, {name: 'stdin'})
+  })
+
+  it('exits 10 for a thrown error and 11 for a timeout', async () => {
+    const thrown = await limg(['invoke', '--event', '-', '--json'], dir, '{"action":"throw"}')
+    assert.equal(thrown.exitCode, 10, thrown.stdout)
+    assert.equal(thrown.json.outcome, 'function-error')
+    assert.match(thrown.stderr, /ERROR\tInvoke Error/)
+    const timeout = await limg(['invoke', '--event', '-', '--json'], dir, '{"action":"sleep","ms":5000}')
+    assert.equal(timeout.exitCode, 11, timeout.stdout)
+    assert.equal(timeout.json.outcome, 'timeout')
+  })
+
+  it('answers eight concurrent limg invoke processes, one at a time', async () => {
+    const results = await Promise.all(Array.from({length: 8}, (_, i) => limg(['invoke', '--event', '-', '--json'], dir, JSON.stringify({i}))))
+    results.forEach((result, i) => {
+      assert.equal(result.exitCode, 0, result.stderr)
+      assert.deepEqual((result.json.payload as {event: unknown}).event, {i})
+    })
+    assert.equal(new Set(results.map((r) => r.json.requestId)).size, 8)
+  })
+
+  it('fails with exit 6 when no function of the project runs', async () => {
+    const other = await makeProject()
+    const result = await limg(['invoke', '--json'], other.dir)
+    assert.equal(result.exitCode, 6)
+    assert.match(String((result.json.error as {suggestion: string}).suggestion), /limg run/)
+  })
+})

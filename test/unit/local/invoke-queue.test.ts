@@ -1,0 +1,107 @@
+import {strict as assert} from 'node:assert'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {type Server, createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {PassThrough} from 'node:stream'
+import type {ContainerEngine, ContainerInfo, RawLogStream} from '../../../src/engine/containers.js'
+import {invokeFunction} from '../../../src/local/invoke.js'
+import {LABEL, projectId} from '../../../src/local/labels.js'
+
+function frame(text: string): Buffer {
+  const body = Buffer.from(text)
+  const header = Buffer.alloc(8)
+  header[0] = 1
+  header.writeUInt32BE(body.length, 4)
+  return Buffer.concat([header, body])
+}
+
+/** An emulator stand-in that, like AWS's, fails both requests when a second arrives during the first. */
+function strictEmulator(log: (line: string) => void): Server {
+  let busy = false
+  let n = 0
+  return createServer((req, res) => {
+    if (req.method === 'GET') return void res.writeHead(404).end('404 page not found\n')
+    if (busy) {
+      req.socket.destroy()
+      return
+    }
+    busy = true
+    const id = `req-${++n}`
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      log(`START RequestId: ${id} Version: $LATEST`)
+      log(`2024-01-01T00:00:00.000Z\t${id}\tINFO\tgot ${body}`)
+      setTimeout(() => {
+        busy = false
+        res.end(body)
+        log(`END RequestId: ${id}`)
+        log(`REPORT RequestId: ${id}\tDuration: 1.00 ms\t`)
+      }, 15)
+    })
+  })
+}
+
+describe('invoke queue', () => {
+  let server: Server
+  let lockDir: string
+  const streams = new Set<PassThrough>()
+  const dir = '/projects/queue-test'
+
+  beforeEach(async () => {
+    lockDir = await mkdtemp(join(tmpdir(), 'limg-queue-test-'))
+    server = strictEmulator((line) => {
+      for (const s of streams) s.write(frame(`${line}\n`))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  })
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve))
+    await rm(lockDir, {recursive: true, force: true})
+  })
+
+  function fakeEngine(): ContainerEngine {
+    const port = (server.address() as AddressInfo).port
+    const info: ContainerInfo = {id: 'c0ffee', name: 'fn', image: 'img', labels: {[LABEL.project]: projectId(dir), [LABEL.endpoint]: `http://127.0.0.1:${port}/x`}, running: true, status: 'running', exitCode: 0, hostPort: port, startedAt: ''}
+    return {
+      target: 'fake',
+      create: async () => 'x',
+      start: async () => {},
+      inspect: async () => info,
+      list: async () => [{id: info.id, name: info.name, labels: info.labels, running: true, created: 1}],
+      stopAndRemove: async () => {},
+      imageHasPath: async () => true,
+      logs: async () => {
+        const stream = new PassThrough()
+        streams.add(stream)
+        stream.on('close', () => streams.delete(stream))
+        return stream as unknown as RawLogStream
+      },
+    }
+  }
+
+  it('sends concurrent invocations one at a time, each with its own log lines', async () => {
+    const engine = fakeEngine()
+    const reports = await Promise.all(
+      Array.from({length: 8}, (_, i) => invokeFunction(engine, {dir, event: Buffer.from(`{"i":${i}}`), lock: {dir: lockDir}, reportWaitMs: 1000})),
+    )
+    reports.forEach((report, i) => {
+      assert.equal(report.result.outcome, 'success')
+      assert.deepEqual(report.result.payload, {i})
+      assert.ok(report.logs.some((l) => l.text.endsWith(`got {"i":${i}}`)), report.logs.map((l) => l.text).join('\n'))
+      assert.match(report.logs.at(-1)?.text ?? '', new RegExp(`^REPORT RequestId: ${report.result.requestId}`))
+    })
+    assert.equal(new Set(reports.map((r) => r.result.requestId)).size, 8)
+  })
+
+  it('reports a connection the emulator drops as an emulator failure', async () => {
+    const engine = fakeEngine()
+    server.removeAllListeners('request')
+    server.on('request', (req) => (req.method === 'GET' ? req.socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n') : req.socket.destroy()))
+    const report = await invokeFunction(engine, {dir, event: Buffer.from('{}'), lock: {dir: lockDir}, reportWaitMs: 50})
+    assert.equal(report.result.outcome, 'emulator-failure')
+    assert.equal(report.result.statusCode, null)
+  })
+})
