@@ -1,6 +1,5 @@
 import {readFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
-import {buildProject} from '../build/build.js'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
 import {DockerContainers} from '../engine/containers.js'
@@ -39,6 +38,8 @@ export type RunLocalResult = RunningFunction
 /** `limg build`'s domain function, as `limg run` builds first. */
 function projectBuilder(engine: Awaited<ReturnType<typeof createEngine>>, env: NodeJS.ProcessEnv): ImageBuilder {
   return async ({dir, config, signal}) => {
+    // Loaded on demand: `limg invoke`, `stop` and `logs` share this module and never build.
+    const {buildProject} = await import('../build/build.js')
     const built = await buildProject(engine, {projectDir: dir, config, env, ...(signal ? {signal} : {})})
     return {image: built.image}
   }

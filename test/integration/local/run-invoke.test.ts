@@ -5,6 +5,7 @@ import {DockerContainers} from '../../../src/engine/containers.js'
 import {LocalRunError} from '../../../src/errors/index.js'
 import {invokeLocal, runLocal, stopLocal} from '../../../src/local/run-local.js'
 import {LABEL, projectId} from '../../../src/local/labels.js'
+import {ensureBaseImage} from '../../support/base-images.js'
 import {RUN_ID, TEST_ENV, TEST_LABEL, makeProject, sweep, testEngine} from './support/fixture.js'
 
 async function invoke(dir: string, event: unknown) {
@@ -99,6 +100,24 @@ describe('limg run + invoke against the real engine', function () {
       assert.match(running.image, /^limg-rie:/)
       const ok = await invoke(project.dir, {name: 'rie'})
       assert.equal(ok.result.outcome, 'success')
+    } finally {
+      await stopLocal({dir: project.dir, processEnv: TEST_ENV})
+    }
+  })
+
+  it('runs an arm64 function under emulation, limited to its memory', async () => {
+    const project = await makeProject({base: {image: await ensureBaseImage('nodejs20.x', 'arm64'), arch: 'arm64'}})
+    // Node's first start under qemu takes seconds: a timeout that leaves room for it.
+    const running = await runLocal({dir: project.dir, detach: true, watch: false, build: true, memory: 128, timeout: 60, processEnv: TEST_ENV})
+    try {
+      const info = await (await testEngine()).docker.getImage(project.image).inspect()
+      assert.equal(info.Architecture, 'arm64')
+      const ok = await invoke(project.dir, {})
+      assert.equal(ok.result.outcome, 'success', JSON.stringify(ok.result))
+      const payload = ok.result.payload as {arch: string; memoryLimitInMB: string}
+      assert.equal(payload.arch, 'arm64')
+      assert.equal(String(payload.memoryLimitInMB), '128')
+      assert.equal((await (await testEngine()).docker.getContainer(running.container).inspect()).HostConfig.Memory, 128 * 1024 * 1024)
     } finally {
       await stopLocal({dir: project.dir, processEnv: TEST_ENV})
     }

@@ -78,18 +78,21 @@ export interface ProjectOptions {
   files?: Record<string, string>
   /** The Dockerfile's ENTRYPOINT/CMD lines, to make an image without AWS's entrypoint. */
   dockerfileTail?: string
+  /** Another base image than {@link functionBaseImage}, of this architecture. */
+  base?: {image: string; arch: 'x86_64' | 'arm64'}
 }
 
 let counter = 0
 
 /** A function project in a fresh temp folder, with its own Dockerfile over {@link functionBaseImage}. */
 export async function makeProject(options: ProjectOptions = {}): Promise<{dir: string; name: string; image: string}> {
-  const base = await functionBaseImage()
+  const base = options.base?.image ?? (await functionBaseImage())
+  const arch = options.base?.arch ?? 'x86_64'
   const dir = await mkdtemp(join(tmpdir(), 'limg-local-project-'))
   counter += 1
   const name = `lt-${RUN_ID}-${counter}`
   const files: Record<string, string> = {
-    'limg.json': JSON.stringify({name, runtime: 'nodejs20.x', arch: 'x86_64', template: 'commonjs', handler: 'index.handler', memory: 256, timeout: 5, ...options.config}, null, 2),
+    'limg.json': JSON.stringify({name, runtime: 'nodejs20.x', arch, template: 'commonjs', handler: 'index.handler', memory: 256, timeout: 5, ...options.config}, null, 2),
     'index.js': options.code ?? (await readFile(join(dirname(fileURLToPath(import.meta.url)), 'handler.js.txt'), 'utf8')),
     'package.json': '{"name":"fixture","version":"1.0.0","private":true}\n',
     Dockerfile: [`FROM ${base}`, `LABEL ${TEST_LABEL}=${RUN_ID}`, 'COPY . ./', options.dockerfileTail ?? 'CMD ["index.handler"]', ''].join('\n'),
@@ -101,7 +104,7 @@ export async function makeProject(options: ProjectOptions = {}): Promise<{dir: s
     await mkdir(dirname(join(dir, file)), {recursive: true})
     await writeFile(join(dir, file), content)
   }
-  return {dir, name, image: `${name.toLowerCase()}:x86_64`}
+  return {dir, name, image: `${name.toLowerCase()}:${arch}`}
 }
 
 /** Removes every container and image this run labelled (the next test builds the base image again). */
