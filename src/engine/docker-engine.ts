@@ -1,6 +1,6 @@
 import type {IncomingMessage} from 'node:http'
 import type {Readable} from 'node:stream'
-import Docker from 'dockerode'
+import type Docker from 'dockerode'
 import {InterruptedError} from '../errors/index.js'
 import {type BuildEvent, BuildStreamParser, type BuildStreamResult} from './build-stream.js'
 import {asEngineError, connectionFromEnv, type EngineConnection} from './connection.js'
@@ -12,9 +12,9 @@ export class DockerEngine implements Engine {
   /** The dockerode client, for seams that extend this one (containers, push). */
   readonly docker: Docker
 
-  constructor(connection: EngineConnection) {
-    this.docker = new Docker(connection.options)
-    this.target = connection.target
+  constructor(docker: Docker, target: string) {
+    this.docker = docker
+    this.target = target
   }
 
   async ping(): Promise<void> {
@@ -163,9 +163,17 @@ export class DockerEngine implements Engine {
   }
 }
 
+/** The engine named by DOCKER_HOST (or the local socket), not yet checked to answer. */
+export async function connectEngine(connection: EngineConnection = connectionFromEnv()): Promise<DockerEngine> {
+  // Loaded on first use: dockerode pulls in gRPC, protobuf and ssh2 at import time, about a
+  // fifth of a second that commands which never reach the engine should not pay.
+  const {default: Dockerode} = await import('dockerode')
+  return new DockerEngine(new Dockerode(connection.options), connection.target)
+}
+
 /** The engine named by DOCKER_HOST (or the local socket), checked to answer. */
 export async function createEngine(env: NodeJS.ProcessEnv = process.env): Promise<DockerEngine> {
-  const engine = new DockerEngine(connectionFromEnv(env))
+  const engine = await connectEngine(connectionFromEnv(env))
   await engine.ping()
   return engine
 }

@@ -7,7 +7,6 @@ import {createEngine} from '../engine/docker-engine.js'
 import {enginePusher} from '../engine/push.js'
 import {InvalidInputError} from '../errors/index.js'
 import type {RepositorySettings} from '../registry/ecr-api.js'
-import {SdkEcrApi} from '../registry/sdk-ecr-api.js'
 import type {PushEvent} from './events.js'
 import {type PushResult, pushToEcr} from './push-to-ecr.js'
 import {builtImageRef} from './source-image.js'
@@ -40,6 +39,8 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
   }
   const image = request.image ?? builtImageRef(project?.name ?? '', arch)
   const engine = await createEngine(env)
+  // The SDK is loaded here, not at start-up: it costs about 0.1 s that `limg push --help` should not pay.
+  const {SdkEcrApi} = await import('../registry/sdk-ecr-api.js')
   const ecr = new SdkEcrApi({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})})
   return pushToEcr(
     {

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {execa} from 'execa'
 import {connectionFromEnv} from '../../src/engine/connection.js'
-import {DockerEngine} from '../../src/engine/docker-engine.js'
+import {type DockerEngine, connectEngine} from '../../src/engine/docker-engine.js'
 import {MEDIA_TYPES, RegistryHttp} from '../../src/registry/registry-http.js'
 import {EcrStandIn} from '../support/ecr-stand-in/index.js'
 import {type TestRegistry, startRegistry} from '../support/registry.js'
@@ -24,7 +24,7 @@ describe('limg push (e2e, through bin/run.js against the ECR stand-in)', functio
   const repository = `limg-e2e/${RUN_ID}`
 
   before(async () => {
-    engine = new DockerEngine(connectionFromEnv())
+    engine = await connectEngine(connectionFromEnv())
     registry = await startRegistry()
     ecr = await new EcrStandIn({identity: {accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, region: REGION}, registry}).start()
     root = await mkdtemp(join(tmpdir(), 'limg-e2e-push-'))

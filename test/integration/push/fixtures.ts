@@ -7,7 +7,7 @@ import tar from 'tar-stream'
 import type {Architecture} from '../../../src/catalog/runtimes.js'
 import {getArchitecture} from '../../../src/catalog/runtimes.js'
 import {connectionFromEnv} from '../../../src/engine/connection.js'
-import {DockerEngine} from '../../../src/engine/docker-engine.js'
+import {type DockerEngine, connectEngine} from '../../../src/engine/docker-engine.js'
 import {EcrStandIn} from '../../support/ecr-stand-in/index.js'
 import {type TestRegistry, startRegistry} from '../../support/registry.js'
 
@@ -79,7 +79,7 @@ export function setProcessEnv(values: NodeJS.ProcessEnv): () => void {
 }
 
 export async function startPushWorld(): Promise<PushWorld> {
-  const engine = new DockerEngine(connectionFromEnv())
+  const engine = await connectEngine(connectionFromEnv())
   await engine.ping()
   const registry = await startRegistry()
   const ecr = await new EcrStandIn({identity: {accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, region: REGION}, registry}).start()
