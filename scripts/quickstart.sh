@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # The quick start: scaffolds a function in a temporary folder, builds an offline
-# Lambda-compatible base image for its runtime (no access to public ECR needed), then
-# builds the function's image on it. Prints each step and where the results are.
+# Lambda-compatible base image for its runtime (no access to public ECR needed), builds the
+# function's image on it, runs it with the emulator, invokes it once and stops it.
+# Prints each step and where the results are.
 #
-#   ./scripts/quickstart.sh            # my-function in a fresh folder under $TMPDIR
-#   ./scripts/quickstart.sh DIR        # scaffold into DIR (its name becomes the function's)
+#   ./scripts/quickstart.sh                  # my-function in a fresh folder under $TMPDIR, x86_64
+#   ./scripts/quickstart.sh --arch arm64     # the same for arm64 (emulated on an x86_64 host)
+#   ./scripts/quickstart.sh DIR              # scaffold into DIR (its name becomes the function's)
 set -euo pipefail
+ARCH_FLAG=()
+if [ "${1:-}" = "--arch" ]; then
+  ARCH_FLAG=(--arch "${2:?--arch needs x86_64 or arm64}")
+  shift 2
+fi
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
@@ -29,7 +36,7 @@ mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 
 step "Scaffolding a function in $DIR (limg init --yes)"
-(cd "$DIR" && limg init --yes)
+(cd "$DIR" && limg init --yes "${ARCH_FLAG[@]}")
 
 RUNTIME="$(json_field runtime <"$DIR/limg.json")"
 ARCH="$(json_field arch <"$DIR/limg.json")"
@@ -42,6 +49,17 @@ step "Building the function's image on $BASE_IMAGE (limg build)"
 # Progress goes to stderr; stdout is the image's tag.
 IMAGE="$(cd "$DIR" && limg build --base-image "$BASE_IMAGE")"
 
+step "Starting it with the emulator (limg run --detach)"
+(cd "$DIR" && limg run --detach --no-build)
+
+step "Invoking it with events/event.json (limg invoke)"
+# The payload goes to stdout, the function's log lines to stderr.
+(cd "$DIR" && limg invoke --event events/event.json)
+echo >&2
+
+step "Stopping it (limg stop)"
+(cd "$DIR" && limg stop)
+
 cat >&2 <<EOF
 
 Done.
@@ -49,8 +67,7 @@ Done.
   base image:  $BASE_IMAGE
   image:       $IMAGE ($ARCH)
 
-Next:
-  cd $DIR
-  node $REPO/bin/run.js run --detach      # start it with the emulator
-  node $REPO/bin/run.js invoke --event events/event.json
+Next, in $DIR:
+  node $REPO/bin/run.js run               # serve in the foreground with the function's log; Ctrl-C stops it
+  node $REPO/bin/run.js push              # to Amazon ECR, with your AWS credentials
 EOF
