@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto'
+import {containerMemoryBytes} from './memory.js'
 import type {ProjectConfig} from '../config/schema.js'
 import type {ContainerEngine} from '../engine/containers.js'
 import type {Engine} from '../engine/engine.js'
@@ -114,7 +115,7 @@ async function startContainer(
       [LABEL.image]: what.image,
       [LABEL.role]: 'function',
     },
-    memoryBytes: request.config.memory * 1024 * 1024,
+    memoryBytes: containerMemoryBytes(request.config.memory, request.config.arch),
     containerPort: EMULATOR_PORT,
     hostIp: LOOPBACK,
     hostPort: what.port,

@@ -1,4 +1,5 @@
 import {strict as assert} from 'node:assert'
+import {containerMemoryBytes} from '../../../src/local/memory.js'
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {DockerContainers} from '../../../src/engine/containers.js'
@@ -29,7 +30,7 @@ describe('limg run + invoke against the real engine', function () {
       assert.equal(info.Config.Labels[LABEL.limg], 'true')
       assert.equal(info.Config.Labels[LABEL.project], projectId(project.dir))
       assert.equal(info.Config.Labels[LABEL.endpoint], running.endpoint)
-      assert.equal(info.HostConfig.Memory, 512 * 1024 * 1024)
+      assert.equal(info.HostConfig.Memory, containerMemoryBytes(512, 'x86_64'))
       assert.equal(info.HostConfig.PortBindings?.['8080/tcp']?.[0]?.HostIp, '127.0.0.1')
 
       const ok = await invoke(project.dir, {name: 'x'})
@@ -117,7 +118,7 @@ describe('limg run + invoke against the real engine', function () {
       const payload = ok.result.payload as {arch: string; memoryLimitInMB: string}
       assert.equal(payload.arch, 'arm64')
       assert.equal(String(payload.memoryLimitInMB), '128')
-      assert.equal((await (await testEngine()).docker.getContainer(running.container).inspect()).HostConfig.Memory, 128 * 1024 * 1024)
+      assert.equal((await (await testEngine()).docker.getContainer(running.container).inspect()).HostConfig.Memory, containerMemoryBytes(128, 'arm64'))
     } finally {
       await stopLocal({dir: project.dir, processEnv: TEST_ENV})
     }
