@@ -40,6 +40,7 @@ The emulator answers a function error and a timeout with status 200, so limg tel
     if (!this.jsonEnabled()) {
       process.stdout.write(report.body.endsWith('\n') || report.body === '' ? report.body : `${report.body}\n`)
       if (report.result.outcome !== 'success') this.note(`(${report.result.outcome}${report.result.statusCode ? `, HTTP ${report.result.statusCode}` : ''})`)
+      if (report.result.diagnosis) this.note(report.result.diagnosis)
     }
     process.exitCode = OUTCOME_EXIT_CODES[report.result.outcome]
     return report.result

@@ -26,6 +26,8 @@ export interface ContainerInfo {
   running: boolean
   status: string
   exitCode: number
+  /** The kernel killed it for going over its memory limit. */
+  oomKilled?: boolean
   /** The host port published for the spec's container port, when there is one. */
   hostPort?: number
   startedAt: string
@@ -120,6 +122,7 @@ export class DockerContainers implements ContainerEngine {
       running: info.State.Running,
       status: info.State.Status,
       exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled,
       startedAt: info.State.StartedAt,
       ...(hostPort ? {hostPort} : {}),
     }

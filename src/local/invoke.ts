@@ -28,6 +28,8 @@ export interface InvokeResult {
   durationMs: number
   requestId: string | null
   outcome: Outcome
+  /** Why the emulator failed, when the container says: it exited, or ran out of memory. */
+  diagnosis?: string
 }
 
 export interface InvokeReport {
@@ -82,8 +84,9 @@ async function invokeLocked(engine: ContainerEngine, key: string, container: str
     const durationMs = Math.round((performance.now() - started) * 100) / 100
     const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
     const classified = classifyReply(reply)
+    const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
     return {
-      result: {...classified, durationMs, requestId: lines.requestId},
+      result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {})},
       body: 'body' in reply ? reply.body : '',
       logs: lines.lines,
       ...(container ? {container} : {}),
@@ -131,4 +134,13 @@ async function followInvocationLogs(engine: ContainerEngine, container: string, 
       return {lines, requestId}
     },
   }
+}
+
+/** An emulator that fails usually means its container died; say how, and what to do. */
+async function diagnose(engine: ContainerEngine, container: string): Promise<string | undefined> {
+  const info = await engine.inspect(container).catch(() => undefined)
+  if (!info) return 'The container is gone. Start it again with `limg run`.'
+  if (info.running) return undefined
+  if (info.oomKilled) return `The container ran out of memory and was killed (exit ${info.exitCode}). Raise --memory (or "memory" in limg.json) and run it again.`
+  return `The container exited with code ${info.exitCode}. See \`limg logs\`, then start it again with \`limg run\`.`
 }

@@ -77,6 +77,21 @@ describe('limg run + invoke against the real engine', function () {
     }
   })
 
+  it('answers as Lambda does when the function outgrows its memory and the kernel kills it', async () => {
+    // Touches 1 GiB, far over the 128 MB function plus the emulator's headroom.
+    const code = "'use strict'\nexports.handler = async () => { const b = Buffer.alloc(1024 * 1024 * 1024, 1); return b.length }\n"
+    const project = await makeProject({code, config: {memory: 128}})
+    await runLocal({dir: project.dir, detach: true, watch: false, build: true, processEnv: TEST_ENV})
+    try {
+      const failed = await invoke(project.dir, {})
+      // Lambda's own answer when the kernel kills the runtime: a Runtime.ExitError, a function error.
+      assert.equal(failed.result.outcome, 'function-error', JSON.stringify(failed.result))
+      assert.match(JSON.stringify(failed.result.payload), /Runtime\.ExitError.*signal: killed/)
+    } finally {
+      await stopLocal({dir: project.dir, processEnv: TEST_ENV})
+    }
+  })
+
   it('refuses a port already in use, leaving nothing running', async () => {
     const project = await makeProject()
     const first = await runLocal({dir: project.dir, detach: true, watch: false, build: true, processEnv: TEST_ENV})

@@ -62,14 +62,16 @@ describe('invoke queue', () => {
     await rm(lockDir, {recursive: true, force: true})
   })
 
-  function fakeEngine(): ContainerEngine {
+  function fakeEngine(afterFailure?: Partial<ContainerInfo>): ContainerEngine {
     const port = (server.address() as AddressInfo).port
+    let inspections = 0
     const info: ContainerInfo = {id: 'c0ffee', name: 'fn', image: 'img', labels: {[LABEL.project]: projectId(dir), [LABEL.endpoint]: `http://127.0.0.1:${port}/x`}, running: true, status: 'running', exitCode: 0, hostPort: port, startedAt: ''}
     return {
       target: 'fake',
       create: async () => 'x',
       start: async () => {},
-      inspect: async () => info,
+      // The first look finds it running; later looks, after the failure, see how it ended.
+      inspect: async () => (inspections++ > 0 && afterFailure ? {...info, ...afterFailure} : info),
       list: async () => [{id: info.id, name: info.name, labels: info.labels, running: true, created: 1}],
       stopAndRemove: async () => {},
       imageHasPath: async () => true,
@@ -104,4 +106,18 @@ describe('invoke queue', () => {
     assert.equal(report.result.outcome, 'emulator-failure')
     assert.equal(report.result.statusCode, null)
   })
+
+  for (const [ended, expected] of [
+    [{running: false, oomKilled: true, exitCode: 137}, /ran out of memory.*exit 137.*--memory/],
+    [{running: false, oomKilled: false, exitCode: 2}, /exited with code 2.*limg logs/],
+  ] as const) {
+    it(`says why when the container has died (${expected.source.slice(0, 20)}…)`, async () => {
+      const engine = fakeEngine(ended)
+      server.removeAllListeners('request')
+      server.on('request', (req) => (req.method === 'GET' ? req.socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n') : req.socket.destroy()))
+      const report = await invokeFunction(engine, {dir, event: Buffer.from('{}'), lock: {dir: lockDir}, reportWaitMs: 50})
+      assert.equal(report.result.outcome, 'emulator-failure')
+      assert.match(report.result.diagnosis ?? '', expected)
+    })
+  }
 })
