@@ -1,4 +1,5 @@
 import {BuildFailedError} from '../errors/index.js'
+import {LineSplitter} from './line-splitter.js'
 
 /** What a build reports while it runs; the UI decides how to show it. */
 export type BuildEvent =
@@ -32,7 +33,7 @@ const OUTPUT_TAIL = 20
  * `error`/`errorDetail` line fails the build, naming the step that failed and its last output.
  */
 export class BuildStreamParser {
-  private buffer = ''
+  private readonly lines = new LineSplitter((line) => this.handleLine(line))
   private current: {index: number; total: number; instruction: string; startedAt: number; cached: boolean} | undefined
   private readonly tail: string[] = []
   private imageId: string | undefined
@@ -47,19 +48,12 @@ export class BuildStreamParser {
 
   /** Feeds a chunk of the raw stream; lines may be split across chunks. */
   write(chunk: Buffer | string): void {
-    this.buffer += chunk.toString()
-    let newline: number
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline).trim()
-      this.buffer = this.buffer.slice(newline + 1)
-      if (line) this.handleLine(line)
-    }
+    this.lines.write(chunk)
   }
 
   /** Ends the stream: returns the result, or throws the build's failure. */
   end(): BuildStreamResult {
-    if (this.buffer.trim()) this.handleLine(this.buffer.trim())
-    this.buffer = ''
+    this.lines.end()
     if (this.failure) throw this.failure
     this.finishStep()
     if (!this.imageId) {

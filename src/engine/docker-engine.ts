@@ -5,6 +5,7 @@ import {InterruptedError} from '../errors/index.js'
 import {type BuildEvent, BuildStreamParser, type BuildStreamResult} from './build-stream.js'
 import {asEngineError, connectionFromEnv, type EngineConnection} from './connection.js'
 import type {BuildImageOptions, Engine, ImageInfo, PullProgress} from './engine.js'
+import {LineSplitter} from './line-splitter.js'
 
 /** The Docker Engine API through dockerode; build it with {@link createEngine}. */
 export class DockerEngine implements Engine {
@@ -68,23 +69,13 @@ export class DockerEngine implements Engine {
   async pullImage(ref: string, platform: string, onProgress?: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
     const response = (await this.call(() => this.docker.pull(ref, {platform}))) as IncomingMessage
     let failure: string | undefined
-    let buffer = ''
-    await this.follow(
-      response,
-      (chunk) => {
-        buffer += chunk.toString()
-        let newline: number
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline).trim()
-          buffer = buffer.slice(newline + 1)
-          if (!line) continue
-          const message = JSON.parse(line) as {status?: string; id?: string; progress?: string; error?: string; errorDetail?: {message?: string}}
-          if (message.error || message.errorDetail) failure ??= message.errorDetail?.message ?? message.error
-          else if (message.status) onProgress?.({status: message.status, ...(message.id ? {id: message.id} : {}), ...(message.progress ? {progress: message.progress} : {})})
-        }
-      },
-      signal,
-    )
+    const lines = new LineSplitter((line) => {
+      const message = JSON.parse(line) as {status?: string; id?: string; progress?: string; error?: string; errorDetail?: {message?: string}}
+      if (message.error || message.errorDetail) failure ??= message.errorDetail?.message ?? message.error
+      else if (message.status) onProgress?.({status: message.status, ...(message.id ? {id: message.id} : {}), ...(message.progress ? {progress: message.progress} : {})})
+    })
+    await this.follow(response, (chunk) => lines.write(chunk), signal)
+    lines.end()
     if (failure) throw new Error(failure)
   }
 

@@ -2,6 +2,7 @@ import type {IncomingMessage} from 'node:http'
 import {InterruptedError} from '../errors/index.js'
 import {asEngineError} from './connection.js'
 import type {DockerEngine} from './docker-engine.js'
+import {LineSplitter} from './line-splitter.js'
 
 /** Credentials for one push, handed to the engine in X-Registry-Auth and nowhere else. */
 export interface RegistryAuth {
@@ -77,7 +78,7 @@ export function classifyPushError(message: string): PushStreamError['kind'] {
  * failure, and so is a stream that never reports the pushed digest.
  */
 export class PushStreamParser {
-  private buffer = ''
+  private readonly lines = new LineSplitter((line) => this.handleLine(line))
   private readonly layers = new Map<string, {status: LayerStatus; sent: number}>()
   private digest: string | undefined
   private size: number | undefined
@@ -86,18 +87,11 @@ export class PushStreamParser {
   constructor(private readonly onEvent: (event: LayerEvent) => void = () => {}) {}
 
   write(chunk: Buffer | string): void {
-    this.buffer += chunk.toString()
-    let newline: number
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline).trim()
-      this.buffer = this.buffer.slice(newline + 1)
-      if (line) this.handleLine(line)
-    }
+    this.lines.write(chunk)
   }
 
   end(): PushStreamResult {
-    if (this.buffer.trim()) this.handleLine(this.buffer.trim())
-    this.buffer = ''
+    this.lines.end()
     if (this.failure) throw this.failure
     if (!this.digest) throw new PushStreamError('The engine ended the push without reporting a digest.', 'other')
     let pushed = 0
