@@ -2,25 +2,16 @@ import {strict as assert} from 'node:assert'
 import {randomBytes} from 'node:crypto'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {execa} from 'execa'
 import {ensureBaseImage} from '../support/base-images.js'
+import {type CliRun, limg as runLimg} from '../support/cli.js'
 
-const BIN = resolve('bin/run.js')
 const RUN_ID = `${process.pid}-${randomBytes(3).toString('hex')}`
 
-interface Run {
-  exitCode: number
-  stdout: string
-  stderr: string
-  json: Record<string, unknown>
-}
 
-/** Runs limg as a user would, without a terminal; with --json, stdout must be exactly one JSON object. */
-async function limg(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  const result = await execa('node', [BIN, ...args], {cwd, reject: false, stdin: 'ignore', env: {CI: '1', NO_COLOR: '1', ...env}})
-  const json = args.includes('--json') ? (JSON.parse(result.stdout) as Record<string, unknown>) : {}
-  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, json}
+function limg(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return runLimg(args, cwd, {env})
 }
 
 describe('limg build (e2e)', function () {

@@ -1,23 +1,13 @@
 import {strict as assert} from 'node:assert'
 import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
-import {execa} from 'execa'
+import {join} from 'node:path'
+import {type CliRun, limg as runLimg} from '../support/cli.js'
 
-const BIN = resolve('bin/run.js')
 
-interface Run {
-  exitCode: number
-  stdout: string
-  stderr: string
-  json: Record<string, unknown>
-}
 
-/** Runs limg; with --json, stdout must be exactly one JSON object. */
-async function limg(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  const result = await execa('node', [BIN, ...args], {cwd, reject: false, env: {CI: '1', NO_COLOR: '1', ...env}})
-  const json = args.includes('--json') ? (JSON.parse(result.stdout) as Record<string, unknown>) : {}
-  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, json}
+function limg(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return runLimg(args, cwd, {env})
 }
 
 describe('limg dockerfile (e2e)', function () {

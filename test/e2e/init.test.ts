@@ -1,26 +1,17 @@
 import {strict as assert} from 'node:assert'
 import {cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {execa} from 'execa'
 import {ARCHITECTURE_IDS, RUNTIMES} from '../../src/catalog/runtimes.js'
 import {TEMPLATES} from '../../src/config/schema.js'
+import {type CliRun, limg as runLimg} from '../support/cli.js'
 
-const BIN = resolve('bin/run.js')
 const CONCURRENCY = 8
 
-interface Run {
-  exitCode: number
-  stdout: string
-  stderr: string
-  json: Record<string, unknown>
-}
 
-/** Runs limg; with --json, stdout must be exactly one JSON object. */
-async function limg(args: string[], cwd: string): Promise<Run> {
-  const result = await execa('node', [BIN, ...args], {cwd, reject: false, env: {CI: '1', NO_COLOR: '1'}})
-  const json = args.includes('--json') ? (JSON.parse(result.stdout) as Record<string, unknown>) : {}
-  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, json}
+function limg(args: string[], cwd: string): Promise<CliRun> {
+  return runLimg(args, cwd)
 }
 
 async function node(args: string[], cwd: string): Promise<string> {

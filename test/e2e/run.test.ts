@@ -1,18 +1,16 @@
 import {strict as assert} from 'node:assert'
 import {readFile, writeFile} from 'node:fs/promises'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {execa} from 'execa'
 import {DockerContainers} from '../../src/engine/containers.js'
 import {LABEL, projectId} from '../../src/local/labels.js'
 import {TEST_ENV, makeProject, sweep, testEngine} from '../integration/local/support/fixture.js'
+import {BIN, type CliRun, limg as runLimg} from '../support/cli.js'
 
-const BIN = resolve('bin/run.js')
 const ENV = {...TEST_ENV, CI: '1', NO_COLOR: '1'}
 
-async function limg(args: string[], cwd: string, input?: string) {
-  const result = await execa('node', [BIN, ...args], {cwd, reject: false, env: ENV, ...(input !== undefined ? {input} : {})})
-  const json = args.includes('--json') ? (JSON.parse(result.stdout) as Record<string, unknown>) : {}
-  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, json}
+function limg(args: string[], cwd: string, input?: string): Promise<CliRun> {
+  return runLimg(args, cwd, {env: ENV, ...(input === undefined ? {} : {input})})
 }
 
 async function projectContainers(dir: string) {
