@@ -11,7 +11,7 @@ export default class Run extends LimgCommand<RunResult> {
   static override summary = 'Run the function locally with the Lambda Runtime Interface Emulator.'
   static override description = `Starts the project's image (<name>:<arch>, built first when it is missing or older than the project's files) with the emulator listening on 127.0.0.1 only, on --port or a free port. Invoke it with \`limg invoke\` or any HTTP client at the printed endpoint.
 
-The function gets limg.json "environment", then --env-file, then --env, and Lambda's AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_LAMBDA_FUNCTION_TIMEOUT from limg.json or --memory/--timeout; the container's memory is limited to the function's.
+The function gets limg.json "environment", then --env-file, then --env, and Lambda's AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_LAMBDA_FUNCTION_TIMEOUT from limg.json or --memory/--timeout; the container's memory is limited to the function's, plus room for the emulator (and for qemu when the image is for the other architecture).
 
 An image without an emulator of its own (an alternative base image) gets one the way AWS SAM adds it: a thin image FROM it with AWS's aws-lambda-rie binary (--rie PATH, or a copy in limg's cache) in front of its entrypoint.
 
@@ -59,10 +59,13 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       onLine: (line: LogLine) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
       onReady: (running) => this.note(`Ready: ${running.endpoint}\n(Ctrl-C stops and removes the container)`),
     })
-    this.note(`Running ${result.image} as ${result.container.slice(0, 12)}`)
-    this.note(`Invoke it: limg invoke, or curl -d '{}' ${result.endpoint}`)
-    this.note('Stop it: limg stop')
-    if (!json) this.log(result.endpoint)
+    if (flags.detach) {
+      // Only a detached function is still there to invoke; a foreground run has ended by now.
+      this.note(`Running ${result.image} as ${result.container.slice(0, 12)}`)
+      this.note(`Invoke it: limg invoke, or curl -d '{}' ${result.endpoint}`)
+      this.note('Stop it: limg stop')
+      if (!json) this.log(result.endpoint)
+    }
     return result
   }
 
