@@ -2,24 +2,13 @@ import {existsSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
+import type {BaseBuildResult} from '../../src/base-image/build.js'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const CLI = join(REPO_ROOT, 'bin', 'run.js')
 
-/** The `--json` result of `limg base build`. */
-export interface BaseBuildJson {
-  image: string
-  imageId: string
-  architecture: 'x86_64' | 'arm64'
-  runtime: string
-  nodeVersion: string
-  npmVersion: string
-  sdk: string
-  sizeBytes: number
-  durationMs: number
-  cached: boolean
-  warnings: string[]
-}
+/** `limg base build --json`: the domain result plus the warnings the command adds. */
+export type BaseBuildJson = BaseBuildResult & {warnings: string[]}
 
 /** Wall-clock time of the whole command, process start included, beside its result. */
 export interface BaseBuildRun {

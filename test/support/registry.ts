@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import bcrypt from 'bcryptjs'
 import {type ResultPromise, execa} from 'execa'
+import {freeLoopbackPort} from '../../src/local/ports.js'
 
 const REGISTRY_BINARY = process.env.LIMG_TEST_REGISTRY_BINARY ?? 'docker-registry'
 const READY_WAIT_MS = 20_000
@@ -102,13 +102,4 @@ async function waitUntilAnswering(endpoint: string, child: ResultPromise, stderr
 }
 
 /** A port nothing listens on right now (the registry takes it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
-}
+export const freePort = freeLoopbackPort

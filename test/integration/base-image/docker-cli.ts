@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {execa} from 'execa'
 import {getArchitecture} from '../../../src/catalog/runtimes.js'
+import {freeLoopbackPort} from '../../../src/local/ports.js'
 
 /** Labels every image and container these tests make, so a sweep can find leftovers of a run. */
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
@@ -67,17 +67,6 @@ export async function buildFunctionImage(options: {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 /** Removes every container and image of this run (labelled with its id), whatever state they are in. */
 export async function sweepRun(): Promise<void> {
@@ -86,3 +75,5 @@ export async function sweepRun(): Promise<void> {
   const images = (await docker(['images', '-q', '--filter', `label=${TEST_LABEL}`])).stdout.split('\n').filter(Boolean)
   if (images.length > 0) await docker(['rmi', '-f', ...new Set(images)], {reject: false})
 }
+
+export const freePort = freeLoopbackPort

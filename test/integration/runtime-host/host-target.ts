@@ -7,22 +7,12 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import type {HandlerFixture, RuntimeTarget, StopResult} from './target.js'
+import {freeLoopbackPort as freePort} from '../../../src/local/ports.js'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const EMULATOR = join(repoRoot, 'base/rie/aws-lambda-rie')
 export const CLIENT_MAIN = join(repoRoot, 'base/runtime/limg-ric/main.js')
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolveConnect) => {
