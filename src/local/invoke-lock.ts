@@ -2,6 +2,7 @@ import {mkdir, open, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {InterruptedError, LocalRunError} from '../errors/index.js'
+import {sleep} from '../util/sleep.js'
 
 export interface LockOptions {
   dir?: string
@@ -80,16 +81,4 @@ async function readHolder(file: string): Promise<number | undefined> {
 async function olderThan(file: string, ms: number): Promise<boolean> {
   const info = await stat(file).catch(() => undefined)
   return info !== undefined && Date.now() - info.mtimeMs > ms
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, {once: true})
-  })
 }

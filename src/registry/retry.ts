@@ -1,3 +1,5 @@
+import {sleep} from '../util/sleep.js'
+
 /** Waits between attempts: the first retry after 1 s, then 3 s, then 9 s; three retries at most. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 3000, 9000]
 
@@ -27,16 +29,4 @@ export async function withRetry<T>(
       await sleep(delayMs, options.signal)
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, {once: true})
-  })
 }
