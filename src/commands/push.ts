@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
-import {PushProgressView} from '../push/progress-view.js'
+import {PushProgressView} from '../ui/push-progress.js'
 import type {PushResult} from '../push/push-to-ecr.js'
 import {runPush} from '../push/run-push.js'
 

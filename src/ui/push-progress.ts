@@ -1,5 +1,5 @@
 import type {LayerEvent} from '../engine/push.js'
-import type {PushEvent} from './events.js'
+import type {PushEvent} from '../push/events.js'
 
 const LABELS: Record<LayerEvent['status'], string> = {
   preparing: 'Preparing',
