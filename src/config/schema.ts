@@ -28,6 +28,10 @@ export interface ProjectConfig {
   ecr: EcrSettings
   baseImage?: string
   caCert?: string
+  /** The project's own Dockerfile, when it is not ./Dockerfile; relative to the project. */
+  dockerfile?: string
+  /** Where a typescript function's build writes its JavaScript, when limg cannot read it from the project. */
+  outDir?: string
 }
 
 export const LIMITS = {memory: {min: 128, max: 10240}, timeout: {min: 1, max: 900}, maxImages: {min: 1, max: 1000}} as const
@@ -68,6 +72,14 @@ export function validateHandler(handler: string): string {
     throw new InvalidInputError(
       `Invalid handler "${handler}": Lambda wants <file>.<export>, such as index.handler or src/app.main.`,
       'Set "handler" in limg.json or pass --handler.',
+    )
+  }
+  // Lambda's runtime refuses ".." in a handler, and init would write outside the project.
+  const module = handler.slice(0, handler.lastIndexOf('.'))
+  if (module.startsWith('/') || module.split('/').includes('..')) {
+    throw new InvalidInputError(
+      `Invalid handler "${handler}": the handler's file must be inside the project (no leading "/" and no "..").`,
+      'Name a file relative to the project, such as index.handler or src/app.main.',
     )
   }
   return handler
@@ -123,6 +135,8 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
   const ecr = validateEcr(r.ecr ?? {}, name, source)
   const baseImage = str('baseImage')
   const caCert = str('caCert')
+  const dockerfile = str('dockerfile')
+  const outDir = str('outDir')
   return {
     name,
     runtime,
@@ -135,6 +149,8 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
     ecr,
     ...(baseImage ? {baseImage} : {}),
     ...(caCert ? {caCert} : {}),
+    ...(dockerfile ? {dockerfile} : {}),
+    ...(outDir ? {outDir} : {}),
   }
 }
 

@@ -107,9 +107,9 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async removeImage(ref: string, options: {force?: boolean} = {}): Promise<void> {
+  async removeImage(ref: string, options: {force?: boolean; keepParents?: boolean} = {}): Promise<void> {
     try {
-      await this.docker.getImage(ref).remove({force: options.force ?? false})
+      await this.docker.getImage(ref).remove({force: options.force ?? false, noprune: options.keepParents ?? false})
     } catch (error) {
       if ((error as {statusCode?: number}).statusCode === 404) return
       throw asEngineError(error, this.target)

@@ -59,5 +59,6 @@ export interface Engine {
    * removed. Works the same against a remote engine.
    */
   existingPaths(image: string, paths: string[], labels?: Record<string, string>): Promise<string[]>
-  removeImage(ref: string, options?: {force?: boolean}): Promise<void>
+  /** Removes an image; `keepParents` keeps its untagged parent layers (the build cache). Gone already is not an error. */
+  removeImage(ref: string, options?: {force?: boolean; keepParents?: boolean}): Promise<void>
 }

@@ -8,7 +8,7 @@ import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
 import type {ContainerEngine} from '../engine/containers.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
 import {LocalRunError} from '../errors/index.js'
-import {cacheDir} from './cache-dir.js'
+import {cacheRoot} from '../util/cache-root.js'
 
 export const AWS_ENTRYPOINT = '/lambda-entrypoint.sh'
 export const AWS_RIE_PATH = '/usr/local/bin/aws-lambda-rie'
@@ -22,7 +22,7 @@ export function rieFileName(arch: Architecture): string {
 
 /** Where a cached emulator binary is looked for when `--rie` is not given. */
 export function cachedRiePath(arch: Architecture, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheDir(env), 'rie', rieFileName(arch))
+  return join(cacheRoot(env), 'rie', rieFileName(arch))
 }
 
 /**

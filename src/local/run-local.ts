@@ -1,5 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
+import {type BuildSettings, readLastBuild} from '../build/last-build.js'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
 import {DockerContainers} from '../engine/containers.js'
@@ -24,10 +25,16 @@ export interface RunLocalRequest {
   timeout?: number
   memory?: number
   arch?: string
+  /** Build flags for a rebuild; unset ones come from the last `limg build`. */
+  baseImage?: string
+  dockerfile?: string
+  caCert?: string
   build: boolean
   rie?: string
   signal?: AbortSignal
   onEvent?: (event: ServeEvent) => void
+  /** The settings carried over from the last build, when there were any. */
+  onCarried?: (settings: BuildSettings) => void
   onLine?: (line: LogLine) => void
   onReady?: (running: RunningFunction) => void
   processEnv?: NodeJS.ProcessEnv
@@ -35,14 +42,35 @@ export interface RunLocalRequest {
 
 export type RunLocalResult = RunningFunction
 
-/** `limg build`'s domain function, as `limg run` builds first. */
-function projectBuilder(engine: Awaited<ReturnType<typeof createEngine>>, env: NodeJS.ProcessEnv): ImageBuilder {
+/** `limg build`'s domain function, as `limg run` builds first, with the build flags in force. */
+function projectBuilder(engine: Awaited<ReturnType<typeof createEngine>>, env: NodeJS.ProcessEnv, settings: BuildSettings): ImageBuilder {
   return async ({dir, config, signal}) => {
     // Loaded on demand: `limg invoke`, `stop` and `logs` share this module and never build.
     const {buildProject} = await import('../build/build.js')
-    const built = await buildProject(engine, {projectDir: dir, config, env, ...(signal ? {signal} : {})})
+    const built = await buildProject(engine, {
+      projectDir: dir,
+      config,
+      env,
+      settings,
+      ...(settings.dockerfile === undefined ? {} : {dockerfilePath: settings.dockerfile}),
+      ...(signal ? {signal} : {}),
+    })
     return {image: built.image}
   }
+}
+
+/** The build flags a run rebuilds with: its own, else those of the last `limg build`. */
+function buildSettings(request: RunLocalRequest, last: BuildSettings | undefined): {settings: BuildSettings; carried: BuildSettings} {
+  const carried: BuildSettings = {}
+  const settings: BuildSettings = {}
+  for (const key of ['arch', 'baseImage', 'dockerfile', 'caCert'] as const) {
+    const own = key === 'dockerfile' || key === 'caCert' ? (request[key] === undefined ? undefined : resolve(request[key])) : request[key]
+    const value = own ?? last?.[key]
+    if (value === undefined) continue
+    settings[key] = value
+    if (own === undefined) carried[key] = value
+  }
+  return {settings, carried}
 }
 
 /**
@@ -54,14 +82,17 @@ export async function runLocal(request: RunLocalRequest): Promise<RunLocalResult
   if (request.detach && request.watch) throw new InvalidInputError('--watch needs the foreground: it cannot be combined with --detach.', 'Drop one of the two flags.')
   const processEnv = request.processEnv ?? process.env
   const dir = resolve(request.dir)
-  const config = resolveConfig(await loadProjectConfig(dir), {arch: request.arch, timeout: request.timeout, memory: request.memory}, processEnv)
+  const project = await loadProjectConfig(dir)
+  const {settings, carried} = buildSettings(request, (await readLastBuild(dir, processEnv))?.settings)
+  if (Object.keys(carried).length > 0) request.onCarried?.(carried)
+  const config = resolveConfig(project, {arch: settings.arch, baseImage: settings.baseImage, caCert: settings.caCert, timeout: request.timeout, memory: request.memory}, processEnv)
   const engine = await createEngine(processEnv)
   const containers = new DockerContainers(engine)
   const start = {
     dir,
     config,
     build: request.build,
-    builder: projectBuilder(engine, processEnv),
+    builder: projectBuilder(engine, processEnv, settings),
     processEnv,
     ...(request.port !== undefined ? {port: request.port} : {}),
     ...(request.env ? {env: request.env} : {}),
