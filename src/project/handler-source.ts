@@ -29,8 +29,12 @@ export function handlerStyle(source: string, exportName: string): HandlerStyle {
   }
 }
 
-/** The parameter list of the function exported as `name`, each parameter's text; undefined when it cannot be followed. */
-function exportedFunctionParams(code: string, name: string, depth = 0): string[] | undefined {
+/**
+ * The parameter list of the function exported as `name`, each parameter's text; undefined
+ * when it cannot be followed. `local`: `name` is a binding an export pointed at, so
+ * `exports.name = name` is not its definition.
+ */
+function exportedFunctionParams(code: string, name: string, depth = 0, local = false): string[] | undefined {
   if (depth > 3) return undefined
   const n = escapeRegExp(name)
   const declarations: RegExp[] = [
@@ -42,8 +46,8 @@ function exportedFunctionParams(code: string, name: string, depth = 0): string[]
     if (match) return paramsAt(code, match.index + match[0].length - 1)
   }
   const assignments: RegExp[] = [
-    new RegExp(`\\b(?:module\\s*\\.\\s*)?exports\\s*\\.\\s*${n}\\s*=(?!=)`, 'g'),
     new RegExp(`\\b(?:const|let|var)\\s+${n}\\b\\s*(?::[^=]+)?=(?!=)`, 'g'),
+    ...(local ? [] : [new RegExp(`\\b(?:module\\s*\\.\\s*)?exports\\s*\\.\\s*${n}\\s*=(?!=)`, 'g')]),
   ]
   for (const pattern of assignments) {
     const match = pattern.exec(code)
@@ -51,9 +55,9 @@ function exportedFunctionParams(code: string, name: string, depth = 0): string[]
   }
   // `export {local as name}`, `module.exports = {name: local}` or `{name}`: follow the local binding.
   const exportList = new RegExp(`\\bexport\\s*\\{[^}]*?\\b(${IDENT})\\s+as\\s+${n}\\b`).exec(code)
-  if (exportList && exportList[1] !== name) return exportedFunctionParams(code, exportList[1], depth + 1)
+  if (exportList && exportList[1] !== name) return exportedFunctionParams(code, exportList[1], depth + 1, true)
   const objectExport = new RegExp(`\\bmodule\\s*\\.\\s*exports\\s*=\\s*\\{[^}]*?\\b${n}\\s*:\\s*(${IDENT})\\b`).exec(code)
-  if (objectExport && objectExport[1] !== name) return exportedFunctionParams(code, objectExport[1], depth + 1)
+  if (objectExport && objectExport[1] !== name) return exportedFunctionParams(code, objectExport[1], depth + 1, true)
   const method = new RegExp(`\\bmodule\\s*\\.\\s*exports\\s*=\\s*\\{[^}]*?\\b(?:async\\s+)?${n}\\s*\\(`).exec(code)
   if (method) return paramsAt(code, method.index + method[0].length - 1)
   return undefined
@@ -79,7 +83,7 @@ function functionExpressionParams(code: string, index: number, depth: number): s
   const single = new RegExp(`^(${IDENT})\\s*=>`).exec(text)
   if (single) return [single[1]]
   const alias = new RegExp(`^(${IDENT})\\s*[;\\n]`).exec(text)
-  if (alias && !['async', 'function', 'new', 'await'].includes(alias[1])) return exportedFunctionParams(code, alias[1], depth + 1)
+  if (alias && !['async', 'function', 'new', 'await'].includes(alias[1])) return exportedFunctionParams(code, alias[1], depth + 1, true)
   return undefined
 }
 
