@@ -4,6 +4,7 @@ import type {Readable} from 'node:stream'
 import {deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {resolveDockerfile} from '../dockerfile/index.js'
+import {withoutCaEnvironment} from '../dockerfile/own-dockerfile.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
 import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
@@ -120,8 +121,10 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   const stream = await withStreamErrors(context.stream, engine.buildImage(
     context.stream,
     {tags: [], platform: arch.platform, dockerfile: INJECTED_DOCKERFILE, buildArgs, noCache: request.noCache ?? false, ...(request.signal ? {signal: request.signal} : {})},
-    (event) => emit({type: 'engine', event}),
-  ))
+    (event) => emit({type: 'engine', event: 'instruction' in event ? {...event, instruction: withoutCaEnvironment(event.instruction)} : event}),
+  )).catch((error: unknown) => {
+    throw error instanceof BuildFailedError ? asWritten(error) : error
+  })
   emit({type: 'context-sent', ...context.stats})
   emit({type: 'secrets', keptOut: context.secrets.keptOut, reincluded: context.secrets.reincluded, installConfig: dockerfile.install?.configFiles ?? []})
 
@@ -159,6 +162,11 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
     keptOut: context.secrets.keptOut,
     warnings,
   }
+}
+
+/** A failed step named as the project's Dockerfile writes it. */
+function asWritten(error: BuildFailedError): BuildFailedError {
+  return new BuildFailedError(withoutCaEnvironment(error.message), error.suggestion, {cause: error.cause, details: error.details})
 }
 
 /** `repo:tag` as the engine's tag call takes it: the tag follows the last colon after the last slash. */

@@ -6,6 +6,7 @@ import {type BuildResult, buildProject} from '../build/build.js'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
 import {createEngine} from '../engine/docker-engine.js'
+import {extraLabels} from '../local/labels.js'
 import {BuildProgressRenderer} from '../ui/build-progress.js'
 
 export default class Build extends LimgCommand<BuildResult> {
@@ -56,6 +57,7 @@ Before the build limg checks the base image's runtime against limg.json's, and o
         ...(flags.tag === undefined ? {} : {tag: flags.tag}),
         ...(flags.dockerfile === undefined ? {} : {dockerfilePath: resolve(flags.dockerfile)}),
         noCache: flags['no-cache'],
+        extraLabels: extraLabels(),
         settings: {
           ...(flags.arch === undefined ? {} : {arch: flags.arch}),
           ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),

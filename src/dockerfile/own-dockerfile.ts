@@ -217,19 +217,27 @@ export function rewriteOwnDockerfile(text: string, options: {baseImage?: string;
   return {text: out.join('\n'), replaced, caInFinalChain}
 }
 
+const SHELL_CA_PREFIX = `export NODE_EXTRA_CA_CERTS=${CA_CERT_IMAGE_PATH}; `
+const EXEC_CA_PREFIX = `"env","NODE_EXTRA_CA_CERTS=${CA_CERT_IMAGE_PATH}",`
+
+/** A step's text as the project's Dockerfile writes it, without what limg added for the CA: for messages. */
+export function withoutCaEnvironment(text: string): string {
+  return text.replaceAll(SHELL_CA_PREFIX, '').replaceAll(EXEC_CA_PREFIX, '')
+}
+
 /** A RUN step's command with NODE_EXTRA_CA_CERTS set for it alone (no ENV that the image would keep). */
 function withCaEnvironment(args: string): string {
   if (args.startsWith('[')) {
     try {
       const argv: unknown = JSON.parse(args)
       if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) {
-        return JSON.stringify(['env', `NODE_EXTRA_CA_CERTS=${CA_CERT_IMAGE_PATH}`, ...argv])
+        return `[${EXEC_CA_PREFIX}${JSON.stringify(argv).slice(1)}`
       }
     } catch {
       // Not JSON: the builder runs it in the shell, and so does this.
     }
   }
-  return `export NODE_EXTRA_CA_CERTS=${CA_CERT_IMAGE_PATH}; ${args}`
+  return `${SHELL_CA_PREFIX}${args}`
 }
 
 function joinedLine(instruction: Instruction): string {

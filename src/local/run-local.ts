@@ -7,6 +7,7 @@ import {DockerContainers} from '../engine/containers.js'
 import {createEngine} from '../engine/docker-engine.js'
 import {InvalidInputError, LocalRunError} from '../errors/index.js'
 import {projectContainer} from './find.js'
+import {extraLabels} from './labels.js'
 import {type InvokeReport, invokeFunction} from './invoke.js'
 import type {LogLine} from './log-lines.js'
 import {streamLogs} from './logs.js'
@@ -52,6 +53,7 @@ function projectBuilder(engine: Awaited<ReturnType<typeof createEngine>>, env: N
       config,
       env,
       settings,
+      extraLabels: extraLabels(env),
       ...(settings.dockerfile === undefined ? {} : {dockerfilePath: settings.dockerfile}),
       ...(signal ? {signal} : {}),
     })

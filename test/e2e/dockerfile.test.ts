@@ -86,13 +86,32 @@ describe('limg dockerfile (e2e)', function () {
     await rm(join(dir, 'Dockerfile'))
   })
 
-  it('warns when a project Dockerfile cannot take --arch', async () => {
+  it('warns when a project Dockerfile cannot take --arch or --base-image', async () => {
     const own = join(root, 'own')
     await limg(['init', own, '--yes', '--json'], root)
-    await writeFile(join(own, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["index.handler"]\n')
+    await writeFile(join(own, 'Dockerfile'), 'FROM mirror.example/custom-node:20\nCOPY . ./\nCMD ["index.handler"]\n')
     const run = await limg(['dockerfile', '--json', '--dir', own, '--arch', 'arm64'], root)
-    assert.equal(run.exitCode, 0)
-    assert.match((run.json.warnings as string[]).join(' '), /no ARG BASE_IMAGE/)
+    assert.equal(run.exitCode, 0, run.stdout)
+    assert.match((run.json.warnings as string[]).join(' '), /neither declares ARG BASE_IMAGE nor starts FROM AWS's Lambda Node\.js image/)
+  })
+
+  it("points a project Dockerfile's FROM of AWS's image at --base-image in the stream, and refuses another Node.js major", async () => {
+    const own = join(root, 'own-aws')
+    await limg(['init', own, '--yes', '--json', '--runtime', 'nodejs20.x'], root)
+    const text = 'FROM public.ecr.aws/lambda/nodejs:20 AS build\nRUN true\nFROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["index.handler"]\n'
+    await writeFile(join(own, 'Dockerfile'), text)
+    const run = await limg(['dockerfile', '--json', '--dir', own, '--base-image', 'mirror.example/lambda/nodejs:20-x86_64'], root)
+    assert.equal(run.exitCode, 0, run.stdout)
+    assert.equal(run.json.dockerfile, text.replaceAll('public.ecr.aws/lambda/nodejs:20', 'mirror.example/lambda/nodejs:20-x86_64'))
+    assert.match((run.json.warnings as string[]).join(' '), /FROM public\.ecr\.aws\/lambda\/nodejs:20 builds from mirror\.example\/lambda\/nodejs:20-x86_64, in the build only/)
+    assert.equal(await readFile(join(own, 'Dockerfile'), 'utf8'), text, 'the file itself is unchanged')
+
+    await writeFile(join(own, 'Dockerfile'), text.replaceAll(':20', ':22'))
+    const mismatch = await limg(['dockerfile', '--json', '--dir', own], root)
+    assert.equal(mismatch.exitCode, 2)
+    const error = mismatch.json.error as {message: string; suggestion: string}
+    assert.match(error.message, /builds FROM public\.ecr\.aws\/lambda\/nodejs:22 \(Node\.js 22\), but limg\.json's runtime is nodejs20\.x/)
+    assert.match(error.suggestion, /"runtime": "nodejs22\.x"/)
   })
 
   it('fails with exit 2 and a suggestion outside a project, writing nothing', async () => {
