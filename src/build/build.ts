@@ -120,11 +120,17 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   // so a failed build leaves the previous good image under the tag (or none).
   const stream = await withStreamErrors(context.stream, engine.buildImage(
     context.stream,
-    {tags: [], platform: arch.platform, dockerfile: INJECTED_DOCKERFILE, buildArgs, noCache: request.noCache ?? false, ...(request.signal ? {signal: request.signal} : {})},
-    (event) => emit({type: 'engine', event: 'instruction' in event ? {...event, instruction: withoutCaEnvironment(event.instruction)} : event}),
-  )).catch((error: unknown) => {
-    throw error instanceof BuildFailedError ? asWritten(error) : error
-  })
+    {
+      tags: [],
+      platform: arch.platform,
+      dockerfile: INJECTED_DOCKERFILE,
+      buildArgs,
+      noCache: request.noCache ?? false,
+      describeInstruction: withoutCaEnvironment,
+      ...(request.signal ? {signal: request.signal} : {}),
+    },
+    (event) => emit({type: 'engine', event}),
+  ))
   emit({type: 'context-sent', ...context.stats})
   emit({type: 'secrets', keptOut: context.secrets.keptOut, reincluded: context.secrets.reincluded, installConfig: dockerfile.install?.configFiles ?? []})
 
@@ -162,11 +168,6 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
     keptOut: context.secrets.keptOut,
     warnings,
   }
-}
-
-/** A failed step named as the project's Dockerfile writes it. */
-function asWritten(error: BuildFailedError): BuildFailedError {
-  return new BuildFailedError(withoutCaEnvironment(error.message), error.suggestion, {cause: error.cause, details: error.details})
 }
 
 /** `repo:tag` as the engine's tag call takes it: the tag follows the last colon after the last slash. */

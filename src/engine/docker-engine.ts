@@ -31,13 +31,12 @@ export class DockerEngine implements Engine {
         buildargs: options.buildArgs ?? {},
         labels: options.labels ?? {},
         nocache: options.noCache ?? false,
-        pull: options.pull ? 'true' : undefined,
         // Intermediate containers of failed steps would pile up otherwise.
         forcerm: true,
         rm: true,
       } as Docker.ImageBuildOptions),
     )) as IncomingMessage
-    const parser = new BuildStreamParser(onEvent)
+    const parser = new BuildStreamParser(onEvent, Date.now, options.describeInstruction)
     await this.follow(response, (chunk) => parser.write(chunk), options.signal)
     return parser.end()
   }

@@ -11,9 +11,9 @@ export interface BuildImageOptions {
   buildArgs?: Record<string, string>
   labels?: Record<string, string>
   noCache?: boolean
-  /** Ask the engine to pull a newer base image. */
-  pull?: boolean
   signal?: AbortSignal
+  /** How a step's instruction is shown in events and errors (the caller may have added to the Dockerfile). */
+  describeInstruction?: (instruction: string) => string
 }
 
 export interface ImageInfo {
