@@ -6,6 +6,7 @@ import {execa} from 'execa'
 import {ARCHITECTURE_IDS, RUNTIMES} from '../../src/catalog/runtimes.js'
 import {TEMPLATES} from '../../src/config/schema.js'
 import {type CliRun, limg as runLimg} from '../support/cli.js'
+import {snapshot} from '../support/files.js'
 
 const CONCURRENCY = 8
 
@@ -25,13 +26,6 @@ async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<vo
   }))
 }
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
-    if (entry.isFile()) out[join(entry.parentPath, entry.name).slice(dir.length + 1)] = await readFile(join(entry.parentPath, entry.name), 'base64')
-  }
-  return out
-}
 
 const HANDLER_CALL = `
 const {pathToFileURL} = require('node:url')

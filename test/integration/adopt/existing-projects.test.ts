@@ -1,12 +1,13 @@
 import {strict as assert} from 'node:assert'
 import {createHash, randomBytes} from 'node:crypto'
-import {cp, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
+import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {ensureBaseImage} from '../../support/base-images.js'
 import {type CliRun, limg} from '../../support/cli.js'
+import {snapshot} from '../../support/files.js'
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/projects')
 const RUN_ID = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
@@ -94,17 +95,6 @@ const FIXTURE_LIST: Fixture[] = [
   },
 ]
 
-/** Every file of a folder, by path, as base64: to prove adoption changed none of them. */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
-    if (entry.isFile()) {
-      const path = join(entry.parentPath, entry.name)
-      out[path.slice(dir.length + 1)] = await readFile(path, 'base64')
-    }
-  }
-  return out
-}
 
 function ok(run: CliRun, what: string): void {
   assert.equal(run.exitCode, 0, `${what} exited ${run.exitCode}:\n${run.stdout}\n${run.stderr}`)

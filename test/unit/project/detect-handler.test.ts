@@ -1,8 +1,9 @@
 import {strict as assert} from 'node:assert'
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 import {detectHandler, exportedNames, templateForFile} from '../../../src/project/detect-handler.js'
+import {writeFiles} from '../../support/files.js'
 
 describe('exportedNames', () => {
   const cases: Array<[string, string[]]> = [
@@ -38,12 +39,7 @@ describe('templateForFile', () => {
 
 describe('detectHandler', () => {
   let dir: string
-  const put = async (files: Record<string, string>): Promise<void> => {
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(dir, path)), {recursive: true})
-      await writeFile(join(dir, path), content)
-    }
-  }
+  const put = (files: Record<string, string>): Promise<void> => writeFiles(dir, files)
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'limg-detect-'))

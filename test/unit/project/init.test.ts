@@ -4,17 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {InvalidInputError} from '../../../src/errors/index.js'
 import {type InitQuestion, initProject} from '../../../src/project/init.js'
+import {snapshot} from '../../support/files.js'
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
-    if (entry.isFile()) {
-      const path = join(entry.parentPath, entry.name)
-      out[path.slice(dir.length + 1)] = await readFile(path, 'base64')
-    }
-  }
-  return out
-}
 
 describe('initProject', () => {
   let root: string
