@@ -3,7 +3,7 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {getRuntime} from '../../../src/catalog/runtimes.js'
-import {type BaseBuildRun, runBaseBuild} from '../../support/base-images.js'
+import {type BaseBuildRun, expectedBaseImage, runBaseBuild} from '../../support/base-images.js'
 import {request} from '../runtime-host/http-client.js'
 import {RUN_ID, TEST_LABEL, buildFunctionImage, docker, freePort, platformOf, sweepRun, uniqueName} from './docker-cli.js'
 import {DEFAULT_TARGETS, selectTargets} from './matrix.js'
@@ -104,7 +104,7 @@ describe('limg base build (real engine)', function () {
 
       it('reports the image, runtime, architecture and versions', () => {
         const {result} = first
-        assert.equal(image, `limg-offline/nodejs:${runtime.major}-${arch}`)
+        assert.equal(image, expectedBaseImage(runtimeId, arch))
         assert.equal(result.runtime, runtimeId)
         assert.equal(result.architecture, arch)
         assert.equal(result.nodeVersion, runtime.offline.node)
