@@ -77,11 +77,13 @@ function describeOutcomes(suite: OutcomeSuite): void {
 
       const next = await invoke({})
       if (suite.emulator === 'aws' && next.body === TIMED_OUT) {
-        // AWS's emulator counts the fresh runtime's initialisation against the timeout:
-        // under emulation that alone can take longer than 2 s. Its own log must say so.
+        // AWS's emulator runs the fresh runtime's initialisation inside the invoke and counts
+        // it against the timeout: under arm64 emulation that alone takes most of 2 s
+        // (measured 1.9 to 2.0 s). Its own log must show that is what happened.
         const logs = await waitForLogs((l) => countOf(l, 'Reset initiated: Timeout') === 2, 'a second reset')
-        const initsDone = [...logs.matchAll(/INIT RTDONE\(status: (\w+)\)/g)].map((m) => m[1])
-        assert.equal(initsDone.at(-1), 'error', 'the fresh runtime was still initialising when the timeout struck')
+        assert.match(logs, /INIT START\(type: on-demand, phase: invoke\)/)
+        const initMs = Number([...logs.matchAll(/INIT REPORT\(durationMs: ([\d.]+)\)/g)].at(-1)?.[1])
+        assert.ok(initMs >= 1500, `the invoke timed out after an initialisation of only ${initMs} ms`)
         return
       }
       assert.equal(next.status, 200, next.body)
