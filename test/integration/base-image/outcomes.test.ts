@@ -1,11 +1,10 @@
 import {getRuntime} from '../../../src/catalog/runtimes.js'
 import {ensureBaseImage, runBaseBuild} from '../../support/base-images.js'
 import {describeRuntimeOutcomes} from '../runtime-host/outcomes.js'
+import {describeNotCompared, realRie} from '../runtime-host/real-rie.js'
 import {ContainerTarget} from './container-target.js'
 import {RUN_ID, docker, sweepRun} from './docker-cli.js'
 import {DEFAULT_OUTCOME_TARGETS, selectTargets} from './matrix.js'
-
-const RIE_VARIABLES = {x86_64: 'LIMG_TEST_RIE_X86_64', arm64: 'LIMG_TEST_RIE_ARM64'} as const
 
 const targets = selectTargets('outcomes in offline base images', DEFAULT_OUTCOME_TARGETS)
 
@@ -29,19 +28,19 @@ describe('offline base images run functions as Lambda does', function () {
       describeRuntimeOutcomes(`${runtimeId} ${arch}, limg's emulator`, () => new ContainerTarget(baseImage, arch, runtime.major))
     })
 
-    const riePath = process.env[RIE_VARIABLES[arch]]
+    const riePath = realRie(arch)
     if (!riePath) {
-      console.log(`[outcomes] SKIPPED the real-RIE variant for ${runtimeId}/${arch}: set ${RIE_VARIABLES[arch]} to an aws-lambda-rie binary for ${arch} to run it.`)
+      describeNotCompared(`${runtimeId} ${arch} in a container`, arch)
       continue
     }
     let rieImage = ''
-    describe(`${runtimeId} ${arch} with the real RIE (${riePath})`, () => {
+    describe(`${runtimeId} ${arch} with AWS's emulator (${riePath})`, () => {
       before(async () => {
         const tag = `limg-test-rie/nodejs:${runtime.major}-${arch}-${RUN_ID}`
         rieImages.push(tag)
         rieImage = (await runBaseBuild(['--runtime', runtimeId, '--arch', arch, '--rie', riePath, '--tag', tag])).result.image
       })
-      describeRuntimeOutcomes(`${runtimeId} ${arch}, AWS's emulator`, () => new ContainerTarget(rieImage, arch, runtime.major))
+      describeRuntimeOutcomes(`${runtimeId} ${arch}, AWS's emulator`, () => new ContainerTarget(rieImage, arch, runtime.major), 'aws')
     })
   }
 })
