@@ -185,7 +185,7 @@ describe('existing projects, adopted unchanged, build offline and answer as on L
     ok(await limg(['build', '--json', '--base-image', base], dir, {env: ENV}), 'limg build')
     // A change after the build makes run rebuild; without the carried --base-image it would try public ECR.
     await writeFile(join(dir, 'src', 'app.js'), (await readFile(join(dir, 'src', 'app.js'), 'utf8')).replace("'own'", "'own, changed'"))
-    const run = await limg(['run', '--detach', '--json'], dir, {env: ENV})
+    const run = await limg(['run', '--detach'], dir, {env: ENV})
     ok(run, 'limg run --detach')
     try {
       assert.match(run.stderr, new RegExp(`Building as the last limg build did: --base-image ${base.replace(/[.]/g, '\\.')}`))
