@@ -18,7 +18,7 @@ export function describeRuntimeOutcomes(label: string, createTarget: () => Runti
   describe(`Lambda runtime outcomes (${label})`, function () {
     this.timeout(60_000)
     let target: RuntimeTarget
-    const suite = outcomeSuite(emulator, () => target)
+    const suite = outcomeSuite(emulator, () => target, createTarget)
 
     beforeEach(() => {
       target = createTarget()

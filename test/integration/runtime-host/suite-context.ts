@@ -14,23 +14,23 @@ export type EmulatorKind = 'limg' | 'aws'
 export interface OutcomeSuite {
   readonly target: RuntimeTarget
   readonly emulator: EmulatorKind
+  /** Another target of the same kind, for tests that share one function (its owner stops it). */
+  createTarget(): RuntimeTarget
   invoke(event?: unknown, headers?: Record<string, string>, method?: string): Promise<HttpAnswer>
-  /** Sends `body` as it is, to the invoke endpoint or to `path` on the same server. */
-  send(body: string | Buffer, options?: {method?: string; path?: string; headers?: Record<string, string>}): Promise<HttpAnswer>
   waitForLogs(predicate: (logs: string) => boolean, what: string): Promise<string>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export function outcomeSuite(emulator: EmulatorKind, currentTarget: () => RuntimeTarget): OutcomeSuite {
+export function outcomeSuite(emulator: EmulatorKind, currentTarget: () => RuntimeTarget, createTarget: () => RuntimeTarget): OutcomeSuite {
   return {
     get target() {
       return currentTarget()
     },
     emulator,
+    createTarget,
     invoke: (event = {}, headers = {}, method = 'POST') =>
       request(currentTarget().invokeUrl(), {method, headers, body: JSON.stringify(event)}),
-    send: (body, options = {}) => request(currentTarget().invokeUrl(), {...options, method: options.method ?? 'POST', body}),
     async waitForLogs(predicate, what) {
       for (let i = 0; i < 400; i++) {
         const logs = currentTarget().logs()
