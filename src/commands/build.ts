@@ -44,7 +44,7 @@ After the build limg checks what Lambda would otherwise reject later: the image'
       // A path on the command line is relative to where it was typed.
       caCert: flags['ca-cert'] === undefined ? undefined : resolve(flags['ca-cert']),
     })
-    const engine = await createEngine()
+    const engine = await createEngine(process.env, this.signal)
     const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: BuildResult
     try {

@@ -55,7 +55,7 @@ export async function runLocal(request: RunLocalRequest): Promise<RunLocalResult
   const processEnv = request.processEnv ?? process.env
   const dir = resolve(request.dir)
   const config = resolveConfig(await loadProjectConfig(dir), {arch: request.arch, timeout: request.timeout, memory: request.memory}, processEnv)
-  const engine = await createEngine(processEnv)
+  const engine = await createEngine(processEnv, request.signal)
   const containers = new DockerContainers(engine)
   const start = {
     dir,
@@ -107,7 +107,7 @@ export async function readEvent(source: string, dir: string, stdin: NodeJS.Reada
 export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeReport> {
   const dir = resolve(request.dir)
   const event = await readEvent(request.event, dir, request.stdin)
-  const engine = await createEngine(request.processEnv ?? process.env)
+  const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   return invokeFunction(new DockerContainers(engine), {
     dir,
     event,
@@ -117,8 +117,9 @@ export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeRe
 }
 
 /** `limg stop`: every container limg started for the project, stopped and removed. */
-export async function stopLocal(request: {dir: string; processEnv?: NodeJS.ProcessEnv}): Promise<{stopped: string[]}> {
-  const engine = await createEngine(request.processEnv ?? process.env)
+export async function stopLocal(request: {dir: string; processEnv?: NodeJS.ProcessEnv; signal?: AbortSignal}): Promise<{stopped: string[]}> {
+  // The signal only ends the wait for the engine to answer: once it has, stopping is the cleanup itself.
+  const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   return stopProject(new DockerContainers(engine), resolve(request.dir))
 }
 
@@ -133,7 +134,7 @@ export interface LogsLocalRequest {
 
 /** `limg logs`: the newest running container of the project, its log printed (and followed). */
 export async function logsLocal(request: LogsLocalRequest): Promise<{container: string; lines: number}> {
-  const engine = await createEngine(request.processEnv ?? process.env)
+  const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   const containers = new DockerContainers(engine)
   const container = await projectContainer(containers, resolve(request.dir)).catch((error: unknown) => {
     if (error instanceof LocalRunError) throw new LocalRunError(`No function of this project is running, so there is no log to show.`, 'Start one with `limg run --detach`.')

@@ -38,7 +38,7 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
     maxImages: validateInteger('max-images', request.maxImages ?? project?.ecr.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
   }
   const image = request.image ?? builtImageRef(project?.name ?? '', arch)
-  const engine = await createEngine(env)
+  const engine = await createEngine(env, request.signal)
   // The SDK is loaded here, not at start-up: it costs about 0.1 s that `limg push --help` should not pay.
   const {SdkEcrApi} = await import('../registry/sdk-ecr-api.js')
   const ecr = new SdkEcrApi({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})})
