@@ -5,6 +5,8 @@ import {resolveConfig} from '../config/resolve.js'
 import {DockerContainers} from '../engine/containers.js'
 import {createEngine} from '../engine/docker-engine.js'
 import {InvalidInputError, LocalRunError} from '../errors/index.js'
+import {fsReason} from '../util/fs-errors.js'
+import {checkEvent} from './event.js'
 import {projectContainer} from './find.js'
 import {type InvokeReport, invokeFunction} from './invoke.js'
 import type {LogLine} from './log-lines.js'
@@ -99,14 +101,17 @@ export async function readEvent(source: string, dir: string, stdin: NodeJS.Reada
   try {
     return await readFile(file)
   } catch (error) {
-    throw new InvalidInputError(`Cannot read the event ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Pass an event file with --event FILE, or --event - to read it from stdin.', {cause: error})
+    const reason = fsReason(error)
+    if (!reason) throw error
+    throw new InvalidInputError(`Cannot read the event ${file}: ${reason}.`, 'Pass an event file with --event FILE, or --event - to read it from stdin.', {cause: error})
   }
 }
 
 /** `limg invoke`: one event to the project's running function. */
 export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeReport> {
   const dir = resolve(request.dir)
-  const event = await readEvent(request.event, dir, request.stdin)
+  // Checked before the engine is asked anything: a bad event is the caller's to fix, as Lambda says.
+  const event = checkEvent(await readEvent(request.event, dir, request.stdin), request.event === '-' ? 'stdin' : request.event)
   const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   return invokeFunction(new DockerContainers(engine), {
     dir,

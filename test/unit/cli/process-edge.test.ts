@@ -18,7 +18,7 @@ function fakeProcess(env: NodeJS.ProcessEnv = {}) {
   stdout.on('data', (c: Buffer) => (text.stdout += c))
   stderr.on('data', (c: Buffer) => (text.stderr += c))
   const proc = {
-    on: (event: string, listener: (...args: never[]) => void) => emitter.on(event, listener),
+    on: (event: string, listener: (...args: never[]) => void) => emitter.on(event, listener as (...args: unknown[]) => void),
     exit: (code: number): never => {
       throw new Exited(code)
     },
