@@ -37,7 +37,7 @@ After the build limg checks what Lambda would otherwise reject later: the image'
   public async run(): Promise<BuildResult> {
     const {flags} = await this.parse(Build)
     const dir = resolve(flags.dir)
-    const project = await loadProjectConfig(dir)
+    const project = await loadProjectConfig(dir, {onWarning: (warning) => this.addWarning(warning)})
     const config = resolveConfig(project, {
       arch: flags.arch,
       baseImage: flags['base-image'],

@@ -5,7 +5,7 @@ import type {LogLine} from '../local/log-lines.js'
 import {type RunLocalResult, runLocal} from '../local/run-local.js'
 import type {ServeEvent} from '../local/serve.js'
 
-export type RunResult = RunLocalResult
+export type RunResult = RunLocalResult & {warnings: string[]}
 
 export default class Run extends LimgCommand<RunResult> {
   static override summary = 'Run the function locally with the Lambda Runtime Interface Emulator.'
@@ -58,6 +58,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       onEvent: (event) => this.render(event),
       onLine: (line: LogLine) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
       onReady: (running) => this.note(`Ready: ${running.endpoint}\n(Ctrl-C stops and removes the container)`),
+      onWarning: (warning) => this.addWarning(warning),
     })
     if (flags.detach) {
       // Only a detached function is still there to invoke; a foreground run has ended by now.
@@ -66,7 +67,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       this.note('Stop it: limg stop')
       if (!json) this.log(result.endpoint)
     }
-    return result
+    return this.withWarnings(result)
   }
 
   private render(event: ServeEvent): void {

@@ -32,6 +32,8 @@ export interface RunLocalRequest {
   onEvent?: (event: ServeEvent) => void
   onLine?: (line: LogLine) => void
   onReady?: (running: RunningFunction) => void
+  /** Told about limg.json keys limg does not know. */
+  onWarning?: (message: string) => void
   processEnv?: NodeJS.ProcessEnv
 }
 
@@ -56,7 +58,7 @@ export async function runLocal(request: RunLocalRequest): Promise<RunLocalResult
   if (request.detach && request.watch) throw new InvalidInputError('--watch needs the foreground: it cannot be combined with --detach.', 'Drop one of the two flags.')
   const processEnv = request.processEnv ?? process.env
   const dir = resolve(request.dir)
-  const config = resolveConfig(await loadProjectConfig(dir), {arch: request.arch, timeout: request.timeout, memory: request.memory}, processEnv)
+  const config = resolveConfig(await loadProjectConfig(dir, request.onWarning ? {onWarning: request.onWarning} : {}), {arch: request.arch, timeout: request.timeout, memory: request.memory}, processEnv)
   const engine = await createEngine(processEnv, request.signal)
   const containers = new DockerContainers(engine)
   const start = {

@@ -23,6 +23,8 @@ export interface PushRequest {
   maxImages?: number
   signal?: AbortSignal
   onEvent?: (event: PushEvent) => void
+  /** Told about limg.json keys limg does not know. */
+  onWarning?: (message: string) => void
   env?: NodeJS.ProcessEnv
 }
 
@@ -61,7 +63,7 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
 /** limg.json is optional when --image and --repository say everything it would. */
 async function projectOrNothing(dir: string, request: PushRequest): Promise<ProjectConfig | undefined> {
   try {
-    return await loadProjectConfig(dir)
+    return await loadProjectConfig(dir, request.onWarning ? {onWarning: request.onWarning} : {})
   } catch (error) {
     const missing = error instanceof InvalidInputError && /^No limg\.json/.test(error.message)
     if (missing && request.image && request.repository) return undefined
