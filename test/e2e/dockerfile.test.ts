@@ -104,4 +104,20 @@ describe('limg dockerfile (e2e)', function () {
     assert.match(error.suggestion, /limg init/)
     assert.deepEqual(await readdir(empty), [])
   })
+
+  it('warns about a key limg.json holds that limg does not know, naming the closest, also in --json; a byte-order mark is fine', async () => {
+    const typo = join(root, 'typo')
+    const init = await limg(['init', typo, '--yes', '--json'], root)
+    assert.equal(init.exitCode, 0, init.stdout)
+    const file = join(typo, 'limg.json')
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    await writeFile(file, `\uFEFF${JSON.stringify({...config, memroy: 1024})}`)
+    const warning = `${file}: unknown key "memroy" is ignored; did you mean "memory"?`
+    const json = await limg(['dockerfile', '--json'], typo)
+    assert.equal(json.exitCode, 0, json.stdout)
+    assert.deepEqual(json.json.warnings, [warning])
+    const human = await limg(['dockerfile'], typo)
+    assert.equal(human.exitCode, 0, human.stderr)
+    assert.match(human.stderr, new RegExp(`^Warning: ${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))
+  })
 })

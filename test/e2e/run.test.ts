@@ -38,7 +38,8 @@ describe('limg run (e2e)', function () {
     const invoke = await limg(['invoke', '--json'], project.dir)
     const firstAnswerMs = Date.now() - started
     assert.equal(invoke.exitCode, 0, invoke.stderr)
-    assert.deepEqual(Object.keys(run.json).sort(), ['container', 'endpoint', 'image', 'name', 'port'])
+    assert.deepEqual(Object.keys(run.json).sort(), ['container', 'endpoint', 'image', 'name', 'port', 'warnings'])
+    assert.deepEqual(run.json.warnings, [])
     assert.equal(run.json.image, project.image)
     assert.match(String(run.json.endpoint), new RegExp(`^http://127\\.0\\.0\\.1:${run.json.port}/2015-03-31/functions/function/invocations$`))
     process.stderr.write(`      (limg run --detach, build included, to the first answer: ${firstAnswerMs} ms)\n`)
@@ -69,6 +70,16 @@ describe('limg run (e2e)', function () {
     } finally {
       await limg(['stop'], holder.dir)
     }
+  })
+
+  it('--env-file naming no file is limg\'s own error (Node never reads the flag), exit 2', async () => {
+    const project = await makeProject()
+    for (const flag of [['--env-file', 'MISSING.env'], ['--env-file=MISSING.env']]) {
+      const run = await limg(['run', '--detach', ...flag], project.dir)
+      assert.equal(run.exitCode, 2, run.stderr)
+      assert.equal(run.stderr, 'Error: Cannot read the env file MISSING.env: no such file or folder. Check the --env-file path.')
+    }
+    assert.deepEqual(await projectContainers(project.dir), [])
   })
 
   it('--no-build without an image says to build, exit 6', async () => {
