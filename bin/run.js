@@ -20,7 +20,7 @@ const argv = process.argv.slice(2)
 
 // Signals, broken pipes and uncaught errors are limg's from here on, before oclif loads: a
 // Ctrl-C while it loads ends with one line and 130, not a silent default kill.
-installProcessEdge(argv)
+const edge = installProcessEdge(argv)
 
 if (argv.length === 1 && argv[0] === '--version') {
   // Answered without loading oclif: scripts call `limg --version` often, and oclif's start-up
@@ -28,6 +28,8 @@ if (argv.length === 1 && argv[0] === '--version') {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`limg/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  // oclif's run and flush rather than its execute, whose error handler prints what fails
+  // outside a command (an unknown command) in oclif's own format, ignoring --json.
+  const {flush, run} = await import('@oclif/core')
+  await run(argv, import.meta.url).then(() => flush(), (error) => edge.exitWith(error))
 }

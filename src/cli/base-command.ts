@@ -1,5 +1,5 @@
 import {Command, Errors} from '@oclif/core'
-import {InterruptedError, LimgError, type StopSignal} from '../errors/index.js'
+import {InterruptedError, InvalidInputError, LimgError, type StopSignal} from '../errors/index.js'
 import {isInteractive} from '../ui/terminal.js'
 import {writeError} from './error-output.js'
 import {claimStopSignals} from './process-edge.js'
@@ -60,6 +60,9 @@ export abstract class LimgCommand<T extends object> extends Command {
     // Work that failed because it was interrupted reports the interruption, not its own error.
     const reason: unknown = this.signal.aborted ? this.signal.reason : undefined
     if (reason instanceof InterruptedError && !(err instanceof InterruptedError)) err = reason
+    // Whatever fails while the command line is parsed is bad input, also a flag's own check
+    // (`--rie` must exist), which oclif throws as a plain Error.
+    else if (!this.parsed && !(err instanceof LimgError) && !(err instanceof Errors.CLIError)) err = new InvalidInputError(err.message, undefined, {cause: err})
     const limg = err instanceof LimgError ? err : undefined
     const exitCode = limg?.exitCode ?? err.oclif?.exit ?? err.exitCode ?? 1
     const code = limg?.code ?? (err instanceof Errors.CLIError ? 'INVALID_INPUT' : 'UNEXPECTED')

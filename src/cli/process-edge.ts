@@ -69,7 +69,21 @@ export class ProcessEdge {
     this.proc.exit(interrupted.exitCode)
   }
 
-  private unexpected(error: unknown): void {
+  /**
+   * Ends the process for what oclif's run rejects with: a command's own exit (already
+   * reported by the command), or a failure outside any command, such as an unknown command,
+   * which oclif would print in its own multi-line format.
+   */
+  exitWith(error: unknown): never {
+    const failure = error as {code?: string; oclif?: {exit?: number}; message?: string} | undefined
+    if (failure?.code === 'EEXIT') return this.proc.exit(failure.oclif?.exit ?? 0)
+    const exitCode = failure?.oclif?.exit ?? 1
+    if (exitCode !== 2) return this.unexpected(error)
+    this.report({code: 'INVALID_INPUT', message: failure?.message ?? String(error), suggestion: 'Run `limg --help` for the commands and their flags.', exitCode})
+    return this.proc.exit(exitCode)
+  }
+
+  private unexpected(error: unknown): never {
     const message = error instanceof Error ? error.message : String(error)
     this.report({
       code: 'UNEXPECTED',
@@ -78,7 +92,7 @@ export class ProcessEdge {
       exitCode: 1,
     })
     if (this.proc.env.LIMG_DEBUG && error instanceof Error) this.proc.stderr.write(`${error.stack ?? error.message}\n`)
-    this.proc.exit(1)
+    return this.proc.exit(1)
   }
 
   private report(report: ErrorReport): void {

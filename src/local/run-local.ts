@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
@@ -112,6 +112,9 @@ export async function readEvent(source: string, dir: string, stdin: NodeJS.Reada
 /** `limg invoke`: one event to the project's running function. */
 export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeReport> {
   const dir = resolve(request.dir)
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    throw new InvalidInputError(`The project folder ${dir} does not exist.`, 'Pass --dir with the folder of the function, or --port with its emulator\'s port.')
+  }
   // Checked before the engine is asked anything: a bad event is the caller's to fix, as Lambda says.
   const event = checkEvent(await readEvent(request.event, dir, request.stdin), request.event === '-' ? 'stdin' : request.event)
   const engine = await createEngine(request.processEnv ?? process.env, request.signal)
