@@ -15,7 +15,7 @@ The function gets limg.json "environment", then --env-file, then --env, and Lamb
 
 An image without an emulator of its own (an alternative base image) gets one the way AWS SAM adds it: a thin image FROM it with AWS's aws-lambda-rie binary (--rie PATH, or a copy in limg's cache) in front of its entrypoint.
 
-In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
+In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130); SIGTERM and SIGHUP (a closed terminal) do the same (exit 143, 129). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
 
   static override examples = [
     {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
