@@ -106,6 +106,7 @@ describe('limg run (e2e)', function () {
       child.kill('SIGINT')
       const result = await child
       assert.equal(result.exitCode, 130, stderr)
+      assert.match(stderr, /^Error: Interrupted \(SIGINT\); stopped and cleaned up\.$/m)
       assert.deepEqual(await projectContainers(project.dir), [])
     } finally {
       child.kill('SIGKILL')
