@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import {readFileSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {type Server, createServer} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import {type AddressInfo, type Server as NetServer, type Socket, createServer as createNetServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
@@ -70,26 +70,43 @@ describe('signals (e2e)', function () {
   this.timeout(240_000)
   after(sweep)
 
-  for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
-    it(`${signal} while limg starts: one line, exit ${EXIT[signal]}`, async () => {
-      const cwd = await mkdtemp(join(tmpdir(), 'limg-e2e-start-'))
-      const {child, output} = spawn(['build'], cwd)
-      try {
-        // The moment limg has its handlers, oclif is still loading (signalled within a few ms).
-        await waitUntil('limg to handle signals', () => catchesHangup(child.pid!), 20_000, () => output.stderr, 2)
-        child.kill(signal)
-        const result = await child
-        assert.equal(result.signal, undefined, `killed by ${result.signal}: no handler ran`)
-        assert.equal(result.exitCode, EXIT[signal], output.stderr)
-        assert.equal(output.stdout, '')
-        assert.equal(lines(output.stderr).length, 1, output.stderr)
-        assert.match(output.stderr, new RegExp(`^Error: Interrupted \\(${signal}\\)`))
-      } finally {
-        await killed(child)
-        await rm(cwd, {recursive: true, force: true})
-      }
+  describe('while limg starts', () => {
+    // `limg stop` against an address that never answers: whether the signal lands while oclif
+    // loads or once the command waits for the engine, the process is still there to answer it.
+    let silent: NetServer
+    let port: number
+    const sockets = new Set<Socket>()
+    before(async () => {
+      silent = createNetServer((socket) => sockets.add(socket))
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+      port = (silent.address() as AddressInfo).port
     })
-  }
+    after(async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    })
+
+    for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
+      it(`${signal}: one line, exit ${EXIT[signal]}`, async () => {
+        const cwd = await mkdtemp(join(tmpdir(), 'limg-e2e-start-'))
+        const {child, output} = spawn(['stop'], cwd, {...ENV, DOCKER_HOST: `tcp://127.0.0.1:${port}`, LIMG_ENGINE_TIMEOUT: '0'})
+        try {
+          // The moment limg has its handlers, oclif is still loading (signalled within a few ms).
+          await waitUntil('limg to handle signals', () => catchesHangup(child.pid!), 20_000, () => output.stderr, 2)
+          child.kill(signal)
+          const result = await child
+          assert.equal(result.signal, undefined, `killed by ${result.signal}: no handler ran`)
+          assert.equal(result.exitCode, EXIT[signal], output.stderr)
+          assert.equal(output.stdout, '')
+          assert.equal(lines(output.stderr).length, 1, output.stderr)
+          assert.match(output.stderr, new RegExp(`^Error: Interrupted \\(${signal}\\)`))
+        } finally {
+          await killed(child)
+          await rm(cwd, {recursive: true, force: true})
+        }
+      })
+    }
+  })
 
   for (const [signal, how] of [['SIGHUP', 'the terminal closed'], ['SIGTERM', 'a kill']] as const) {
     it(`${signal} (${how}) during a foreground limg run removes the container, exit ${EXIT[signal]}`, async () => {
