@@ -92,7 +92,7 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
   const emit = deps.onEvent ?? (() => {})
   const signal = options.signal
   const sources = await resolveSources(deps.packageRoot ?? PACKAGE_ROOT, options.riePath)
-  const engine = deps.engine ?? (await createEngine(deps.env))
+  const engine = deps.engine ?? (await createEngine(deps.env, signal))
   const cache = deps.cache ?? new DownloadCache(cacheRoot(deps.env))
   const sdk = runtime.bundledSdk.packages.length === 1 ? `${runtime.bundledSdk.packages[0]}@${runtime.bundledSdk.version}` : `@aws-sdk/* ${runtime.bundledSdk.version}`
   const hash = await inputsDigest(runtime, arch, sources)

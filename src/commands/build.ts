@@ -40,14 +40,14 @@ Before the build limg checks the base image's runtime against limg.json's, and o
   public async run(): Promise<BuildResult> {
     const {flags} = await this.parse(Build)
     const dir = resolve(flags.dir)
-    const project = await loadProjectConfig(dir)
+    const project = await loadProjectConfig(dir, {onWarning: (warning) => this.addWarning(warning)})
     const config = resolveConfig(project, {
       arch: flags.arch,
       baseImage: flags['base-image'],
       // A path on the command line is relative to where it was typed.
       caCert: flags['ca-cert'] === undefined ? undefined : resolve(flags['ca-cert']),
     })
-    const engine = await createEngine()
+    const engine = await createEngine(process.env, this.signal)
     const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: BuildResult
     try {

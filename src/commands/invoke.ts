@@ -17,7 +17,9 @@ The emulator answers a function error and a timeout with status 200, so limg tel
   10  function error: the handler threw or rejected, or the function failed to initialise or exited (a body with errorType and errorMessage)
   11  timeout: "Task timed out after N.NN seconds"
   12  emulator failure: another 5xx answer, a reset connection or an empty reply
+  2   the event was not sent: not JSON (InvalidRequestContentException) or over 6,291,456 bytes (RequestEntityTooLargeException), as Lambda refuses them; an empty event is sent as {}
   6   no running function could be found or reached
+  130 Ctrl-C while waiting for the answer
 --json prints {statusCode, functionError, payload, durationMs, requestId, outcome} with the same exit codes.`
 
   static override examples = [

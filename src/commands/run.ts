@@ -6,7 +6,7 @@ import type {LogLine} from '../local/log-lines.js'
 import {type RunLocalResult, runLocal} from '../local/run-local.js'
 import type {ServeEvent} from '../local/serve.js'
 
-export type RunResult = RunLocalResult
+export type RunResult = RunLocalResult & {warnings: string[]}
 
 export default class Run extends LimgCommand<RunResult> {
   static override summary = 'Run the function locally with the Lambda Runtime Interface Emulator.'
@@ -18,7 +18,7 @@ The function gets limg.json "environment", then --env-file, then --env, and Lamb
 
 An image without an emulator of its own (an alternative base image) gets one the way AWS SAM adds it: a thin image FROM it with AWS's aws-lambda-rie binary (--rie PATH, or a copy in limg's cache) in front of its entrypoint.
 
-In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
+In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130); SIGTERM and SIGHUP (a closed terminal) do the same (exit 143, 129). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
 
   static override examples = [
     {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
@@ -68,6 +68,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       onCarried: (carried) => this.note(`Building as the last limg build did: ${describeSettings(carried)}`),
       onLine: (line: LogLine) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
       onReady: (running) => this.note(`Ready: ${running.endpoint}\n(Ctrl-C stops and removes the container)`),
+      onWarning: (warning) => this.addWarning(warning),
     })
     if (flags.detach) {
       // Only a detached function is still there to invoke; a foreground run has ended by now.
@@ -76,7 +77,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       this.note('Stop it: limg stop')
       if (!json) this.log(result.endpoint)
     }
-    return result
+    return this.withWarnings(result)
   }
 
   private render(event: ServeEvent): void {

@@ -34,6 +34,84 @@ export interface ProjectConfig {
   outDir?: string
 }
 
+/**
+ * Every key limg.json may hold, and every key of its "ecr" object. The compiler checks each
+ * list against its interface (a key missing here, or here and not there, fails the build), so
+ * a new setting is one more line here beside its line in the interface.
+ */
+const PROJECT_KEYS = {
+  name: true,
+  runtime: true,
+  arch: true,
+  template: true,
+  handler: true,
+  memory: true,
+  timeout: true,
+  environment: true,
+  ecr: true,
+  baseImage: true,
+  caCert: true,
+  dockerfile: true,
+  outDir: true,
+} as const satisfies Record<keyof ProjectConfig, true>
+const ECR_KEYS = {repository: true, scanOnPush: true, imageTagMutability: true, maxImages: true} as const satisfies Record<keyof EcrSettings, true>
+
+export const PROJECT_CONFIG_KEYS = Object.keys(PROJECT_KEYS) as (keyof ProjectConfig)[]
+export const ECR_CONFIG_KEYS = Object.keys(ECR_KEYS) as (keyof EcrSettings)[]
+
+/**
+ * Warnings for keys limg.json holds that limg does not know (a typo such as "memroy" would
+ * otherwise leave the default in force without a word), naming the closest valid key.
+ */
+export function unknownKeyWarnings(raw: unknown, source: string): string[] {
+  if (!isObject(raw)) return []
+  const warnings = unknownKeys(raw, PROJECT_CONFIG_KEYS, '', source)
+  if (isObject(raw.ecr)) warnings.push(...unknownKeys(raw.ecr, ECR_CONFIG_KEYS, 'ecr.', source))
+  return warnings
+}
+
+function unknownKeys(raw: Record<string, unknown>, known: readonly string[], prefix: string, source: string): string[] {
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = closest(key, known)
+      const hint = near ? `did you mean "${prefix}${near}"?` : `limg.json takes ${known.map((k) => `"${prefix}${k}"`).join(', ')}.`
+      return `${source}: unknown key "${prefix}${key}" is ignored; ${hint}`
+    })
+}
+
+/** The valid key a typo most likely meant: same letters but case and separators, a prefix, or one or two edits away. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  const plain = (text: string): string => text.toLowerCase().replace(/[-_\s]/g, '')
+  let best: {key: string; distance: number} | undefined
+  for (const candidate of known) {
+    if (plain(candidate) === plain(key)) return candidate
+    if (plain(key).length >= 3 && plain(candidate).startsWith(plain(key))) return candidate
+    const distance = editDistance(plain(key), plain(candidate))
+    const allowed = Math.max(1, Math.min(2, Math.floor(candidate.length / 3)))
+    if (distance <= allowed && (!best || distance < best.distance)) best = {key: candidate, distance}
+  }
+  return best?.key
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) between two strings. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({length: a.length + 1}, (_, i) => [i, ...Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) d[0][j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
+  }
+  return d[a.length][b.length]
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 export const LIMITS = {memory: {min: 128, max: 10240}, timeout: {min: 1, max: 900}, maxImages: {min: 1, max: 1000}} as const
 
 const NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/

@@ -46,9 +46,9 @@ export interface ProjectDockerfileResult {
  */
 export async function projectDockerfile(options: ProjectDockerfileOptions): Promise<ProjectDockerfileResult> {
   const dir = resolve(options.dir)
-  const config = resolveConfig(await loadProjectConfig(dir), {arch: options.arch, baseImage: options.baseImage}, options.env ?? process.env)
-  const common = {runtime: config.runtime, arch: config.arch, template: config.template}
   const warnings: string[] = []
+  const config = resolveConfig(await loadProjectConfig(dir, {onWarning: (warning) => warnings.push(warning)}), {arch: options.arch, baseImage: options.baseImage}, options.env ?? process.env)
+  const common = {runtime: config.runtime, arch: config.arch, template: config.template}
   if (config.caCert) {
     warnings.push(`limg build adds lines that let the install steps trust ${config.caCert} (caCert); this Dockerfile shows none, and a written one gets none.`)
   }

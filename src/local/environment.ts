@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import type {ProjectConfig} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
+import {fsReason} from '../util/fs-errors.js'
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -42,7 +43,9 @@ export async function readEnvFile(file: string, env: NodeJS.ProcessEnv = process
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new InvalidInputError(`Cannot read the env file ${file}: ${(error as Error).message}.`, 'Check the --env-file path.', {cause: error})
+    const reason = fsReason(error)
+    if (!reason) throw error
+    throw new InvalidInputError(`Cannot read the env file ${file}: ${reason}.`, 'Check the --env-file path.', {cause: error})
   }
   return parseEnvFile(text, file, env)
 }

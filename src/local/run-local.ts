@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
 import {type BuildSettings, readLastBuild} from '../build/last-build.js'
 import {loadProjectConfig} from '../config/load.js'
@@ -6,6 +6,8 @@ import {resolveConfig} from '../config/resolve.js'
 import {DockerContainers} from '../engine/containers.js'
 import {createEngine} from '../engine/docker-engine.js'
 import {InvalidInputError, LocalRunError} from '../errors/index.js'
+import {fsReason} from '../util/fs-errors.js'
+import {checkEvent} from './event.js'
 import {projectContainer} from './find.js'
 import {extraLabels} from './labels.js'
 import {type InvokeReport, invokeFunction} from './invoke.js'
@@ -38,6 +40,8 @@ export interface RunLocalRequest {
   onCarried?: (settings: BuildSettings) => void
   onLine?: (line: LogLine) => void
   onReady?: (running: RunningFunction) => void
+  /** Told about limg.json keys limg does not know. */
+  onWarning?: (message: string) => void
   processEnv?: NodeJS.ProcessEnv
 }
 
@@ -84,11 +88,11 @@ export async function runLocal(request: RunLocalRequest): Promise<RunLocalResult
   if (request.detach && request.watch) throw new InvalidInputError('--watch needs the foreground: it cannot be combined with --detach.', 'Drop one of the two flags.')
   const processEnv = request.processEnv ?? process.env
   const dir = resolve(request.dir)
-  const project = await loadProjectConfig(dir)
+  const project = await loadProjectConfig(dir, request.onWarning ? {onWarning: request.onWarning} : {})
   const {settings, carried} = buildSettings(request, (await readLastBuild(dir, processEnv))?.settings)
   if (Object.keys(carried).length > 0) request.onCarried?.(carried)
   const config = resolveConfig(project, {arch: settings.arch, baseImage: settings.baseImage, caCert: settings.caCert, timeout: request.timeout, memory: request.memory}, processEnv)
-  const engine = await createEngine(processEnv)
+  const engine = await createEngine(processEnv, request.signal)
   const containers = new DockerContainers(engine)
   const start = {
     dir,
@@ -132,15 +136,21 @@ export async function readEvent(source: string, dir: string, stdin: NodeJS.Reada
   try {
     return await readFile(file)
   } catch (error) {
-    throw new InvalidInputError(`Cannot read the event ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Pass an event file with --event FILE, or --event - to read it from stdin.', {cause: error})
+    const reason = fsReason(error)
+    if (!reason) throw error
+    throw new InvalidInputError(`Cannot read the event ${file}: ${reason}.`, 'Pass an event file with --event FILE, or --event - to read it from stdin.', {cause: error})
   }
 }
 
 /** `limg invoke`: one event to the project's running function. */
 export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeReport> {
   const dir = resolve(request.dir)
-  const event = await readEvent(request.event, dir, request.stdin)
-  const engine = await createEngine(request.processEnv ?? process.env)
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    throw new InvalidInputError(`The project folder ${dir} does not exist.`, 'Pass --dir with the folder of the function, or --port with its emulator\'s port.')
+  }
+  // Checked before the engine is asked anything: a bad event is the caller's to fix, as Lambda says.
+  const event = checkEvent(await readEvent(request.event, dir, request.stdin), request.event === '-' ? 'stdin' : request.event)
+  const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   return invokeFunction(new DockerContainers(engine), {
     dir,
     event,
@@ -150,8 +160,9 @@ export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeRe
 }
 
 /** `limg stop`: every container limg started for the project, stopped and removed. */
-export async function stopLocal(request: {dir: string; processEnv?: NodeJS.ProcessEnv}): Promise<{stopped: string[]}> {
-  const engine = await createEngine(request.processEnv ?? process.env)
+export async function stopLocal(request: {dir: string; processEnv?: NodeJS.ProcessEnv; signal?: AbortSignal}): Promise<{stopped: string[]}> {
+  // The signal only ends the wait for the engine to answer: once it has, stopping is the cleanup itself.
+  const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   return stopProject(new DockerContainers(engine), resolve(request.dir))
 }
 
@@ -166,7 +177,7 @@ export interface LogsLocalRequest {
 
 /** `limg logs`: the newest running container of the project, its log printed (and followed). */
 export async function logsLocal(request: LogsLocalRequest): Promise<{container: string; lines: number}> {
-  const engine = await createEngine(request.processEnv ?? process.env)
+  const engine = await createEngine(request.processEnv ?? process.env, request.signal)
   const containers = new DockerContainers(engine)
   const container = await projectContainer(containers, resolve(request.dir)).catch((error: unknown) => {
     if (error instanceof LocalRunError) throw new LocalRunError(`No function of this project is running, so there is no log to show.`, 'Start one with `limg run --detach`.')

@@ -1,8 +1,11 @@
-import {basename, resolve} from 'node:path'
+import {constants} from 'node:fs'
+import {access, stat} from 'node:fs/promises'
+import {basename, dirname, resolve} from 'node:path'
 import {type Architecture, type RuntimeId, ARCHITECTURE_IDS, DEFAULT_ARCHITECTURE, RUNTIME_IDS, defaultRuntime, deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import {CONFIG_FILE} from '../config/load.js'
 import {type ProjectConfig, type Template, TEMPLATES, validateCombination, validateHandler, validateName, validateTemplate} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
+import {fsReason} from '../util/fs-errors.js'
 import {type DetectedHandler, detectHandler, templateForFile, uncompiledTypescript} from './detect-handler.js'
 import {type PackageJson, readPackageJson} from './layout.js'
 import {planInstall} from './package-manager.js'
@@ -70,6 +73,7 @@ export async function initProject(options: InitOptions, ask?: Ask): Promise<Init
   const dir = resolve(options.dir)
   const now = options.now ?? new Date()
   const warnings: string[] = []
+  await checkWritableFolder(dir)
   const packageJson = await readPackageJson(dir)
 
   // Flags are checked before any question, so a typo fails fast.
@@ -132,7 +136,14 @@ export async function initProject(options: InitOptions, ask?: Ask): Promise<Init
       throw new InvalidInputError(`${dir} already has ${existing.join(', ')}; nothing was written.`, 'Pass --force to overwrite them, or choose another directory.')
     }
   }
-  await writeFilesAtomically(dir, files, options.signal)
+  try {
+    await writeFilesAtomically(dir, files, options.signal)
+  } catch (error) {
+    // Checked above, but the folder can change in between (or refuse root: an immutable one).
+    const reason = fsReason(error)
+    if (!reason) throw error
+    throw new InvalidInputError(`Cannot write the project into ${dir}: ${reason}.`, 'Choose a folder you can write to (or fix its permissions), then run limg init again.', {cause: error})
+  }
   return {
     dir,
     name: config.name,
@@ -170,6 +181,39 @@ async function noHandlerError(dir: string): Promise<InvalidInputError> {
     `${dir} has a package.json but no handler limg could find (looked at the Dockerfile's CMD, template.yaml, "main", and index.*, handler.*, app.*, main.*, lambda.* at the root and in src/, function/, lambda/, handler/, app/).`,
     'Pass --handler <file>.<export>, such as --handler index.handler.',
   )
+}
+
+/**
+ * The project folder must be a folder, or not exist yet under a folder that does, and be
+ * writable: checked before anything is asked or written, with what to do instead of an
+ * ENOTDIR or EACCES from the first write.
+ */
+async function checkWritableFolder(dir: string): Promise<void> {
+  let existing = dir
+  for (;;) {
+    const info = await stat(existing).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      const reason = fsReason(error)
+      if (!reason) throw error
+      throw new InvalidInputError(`Cannot use ${dir} for the project: ${reason}.`, 'Choose another directory.', {cause: error})
+    })
+    if (info?.isDirectory()) break
+    if (info) {
+      throw existing === dir
+        ? new InvalidInputError(`${dir} is a file; limg init needs a folder there.`, 'Choose another directory, or move the file away.')
+        : new InvalidInputError(`Cannot create ${dir}: ${existing} is a file, not a folder.`, 'Choose another directory.')
+    }
+    const parent = dirname(existing)
+    if (parent === existing) break
+    existing = parent
+  }
+  try {
+    await access(existing, constants.W_OK | constants.X_OK)
+  } catch (error) {
+    const reason = fsReason(error) ?? (error as Error).message
+    const where = existing === dir ? dir : `${existing} (to create ${dir} in it)`
+    throw new InvalidInputError(`Cannot write into ${where}: ${reason}.`, 'Choose a folder you can write to, or fix its permissions.', {cause: error})
+  }
 }
 
 async function adoptionFiles(dir: string, config: ProjectConfig, packageJson: PackageJson | undefined, force: boolean, warnings: string[]): Promise<PlannedFile[]> {

@@ -68,6 +68,20 @@ describe('limg build (e2e)', function () {
     assert.ok(error.details.some((line) => line.includes('e2e marker output')))
   })
 
+  it('keeps the colour codes of a failing step\'s output out of the message and its details, also with --json', async () => {
+    const failing = join(root, 'Dockerfile.coloured')
+    await writeFile(failing, `FROM ${base}\nRUN printf '\\033[1;31mcoloured failure\\033[0m\\n' && false\n`)
+    const json = await limg(['build', '--json', '--dockerfile', failing, '--tag', tag], dir)
+    assert.equal(json.exitCode, 4, json.stdout)
+    const error = json.json.error as {details: string[]}
+    assert.ok(error.details.includes('coloured failure'), JSON.stringify(error.details))
+    assert.ok(!json.stdout.includes('\\u001b'), json.stdout)
+    const human = await limg(['build', '--dockerfile', failing, '--tag', tag], dir)
+    assert.equal(human.exitCode, 4)
+    assert.match(human.stderr, /^ {2}\| coloured failure$/m)
+    assert.ok(!human.stderr.includes('\u001b'), human.stderr)
+  })
+
   it('exits 3 naming the engine it tried when DOCKER_HOST points at nothing', async () => {
     const socket = join(root, 'no-engine.sock')
     const run = await limg(['build', '--json'], dir, {DOCKER_HOST: `unix://${socket}`})

@@ -1,8 +1,9 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {type CliRun, limg as runLimg} from '../support/cli.js'
+import {execa} from 'execa'
+import {BIN, type CliRun, limg as runLimg} from '../support/cli.js'
 
 
 
@@ -122,5 +123,43 @@ describe('limg dockerfile (e2e)', function () {
     assert.match(error.message, /No limg\.json/)
     assert.match(error.suggestion, /limg init/)
     assert.deepEqual(await readdir(empty), [])
+  })
+
+  it('warns about a key limg.json holds that limg does not know, naming the closest, also in --json; a byte-order mark is fine', async () => {
+    const typo = join(root, 'typo')
+    const init = await limg(['init', typo, '--yes', '--json'], root)
+    assert.equal(init.exitCode, 0, init.stdout)
+    const file = join(typo, 'limg.json')
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    await writeFile(file, `\uFEFF${JSON.stringify({...config, memroy: 1024})}`)
+    const warning = `${file}: unknown key "memroy" is ignored; did you mean "memory"?`
+    const json = await limg(['dockerfile', '--json'], typo)
+    assert.equal(json.exitCode, 0, json.stdout)
+    assert.deepEqual(json.json.warnings, [warning])
+    const human = await limg(['dockerfile'], typo)
+    assert.equal(human.exitCode, 0, human.stderr)
+    assert.match(human.stderr, new RegExp(`^Warning: ${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))
+  })
+
+  it('says limg.json cannot be read by this user, in one line (exit 2)', async function () {
+    if (process.getuid?.() !== 0) this.skip()
+    const parent = await mkdtemp(join(tmpdir(), 'limg-e2e-unreadable-'))
+    await chmod(parent, 0o755)
+    const project = join(parent, 'fn')
+    try {
+      assert.equal((await limg(['init', project, '--yes'], parent)).exitCode, 0)
+      await chmod(project, 0o755)
+      await chmod(join(project, 'limg.json'), 0o600)
+      const run = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', BIN, 'dockerfile'], {
+        cwd: project,
+        reject: false,
+        env: {HOME: parent, PATH: process.env.PATH, CI: '1'},
+        extendEnv: false,
+      })
+      assert.equal(run.exitCode, 2, run.stderr)
+      assert.equal(run.stderr, `Error: Cannot read ${join(project, 'limg.json')}: permission denied. Give your user read access to it (chmod, chown), or run limg as its owner.`)
+    } finally {
+      await rm(parent, {recursive: true, force: true})
+    }
   })
 })
