@@ -1,5 +1,5 @@
 import {readFile, stat} from 'node:fs/promises'
-import {resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 import {type BuildSettings, readLastBuild} from '../build/last-build.js'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
@@ -118,8 +118,8 @@ export async function runLocal(request: RunLocalRequest): Promise<RunLocalResult
 
 export interface InvokeLocalRequest {
   dir: string
-  /** A file path, or `-` for stdin. */
-  event: string
+  /** A file path, or `-` for stdin; undefined: the project's own event file, else `{}`. */
+  event?: string
   port?: number
   signal?: AbortSignal
   stdin?: NodeJS.ReadableStream
@@ -143,20 +143,32 @@ export async function readEvent(source: string, dir: string, stdin: NodeJS.Reada
 }
 
 /** `limg invoke`: one event to the project's running function. */
-export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeReport> {
+export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeReport & {eventFrom: string}> {
   const dir = resolve(request.dir)
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
     throw new InvalidInputError(`The project folder ${dir} does not exist.`, 'Pass --dir with the folder of the function, or --port with its emulator\'s port.')
   }
+  const source = request.event ?? (await defaultEventFile(dir))
   // Checked before the engine is asked anything: a bad event is the caller's to fix, as Lambda says.
-  const event = checkEvent(await readEvent(request.event, dir, request.stdin), request.event === '-' ? 'stdin' : request.event)
+  const event = source === undefined ? Buffer.from('{}') : checkEvent(await readEvent(source, dir, request.stdin), source === '-' ? 'stdin' : source)
   const engine = await createEngine(request.processEnv ?? process.env, request.signal)
-  return invokeFunction(new DockerContainers(engine), {
+  const report = await invokeFunction(new DockerContainers(engine), {
     dir,
     event,
     ...(request.port !== undefined ? {port: request.port} : {}),
     ...(request.signal ? {signal: request.signal} : {}),
   })
+  return {...report, eventFrom: source === undefined ? 'none' : source === '-' ? 'stdin' : source}
+}
+
+/** Where projects keep their test event: limg's events/event.json, or event.json at the root as AWS's samples do. */
+const DEFAULT_EVENT_FILES = ['events/event.json', 'event.json']
+
+async function defaultEventFile(dir: string): Promise<string | undefined> {
+  for (const file of DEFAULT_EVENT_FILES) {
+    if ((await stat(join(dir, file)).catch(() => undefined))?.isFile()) return file
+  }
+  return undefined
 }
 
 /** `limg stop`: every container limg started for the project, stopped and removed. */
