@@ -198,7 +198,8 @@ export function rewriteOwnDockerfile(text: string, options: {baseImage?: string;
     if (caInFinalChain) {
       const final = chain[0]
       const last = final.instructions[final.instructions.length - 1] ?? final.from
-      add(after, last.endLine, [`RUN ["rm", "-f", "${CA_CERT_IMAGE_PATH}"]`])
+      // Node, not rm: a Lambda Node.js image always has node, a minimal one may have no rm.
+      add(after, last.endLine, [`RUN ${JSON.stringify(['node', '-e', `require('fs').rmSync(${JSON.stringify(CA_CERT_IMAGE_PATH)}, {force: true})`])}`])
     }
   }
 

@@ -74,7 +74,7 @@ describe('a project\'s own Dockerfile', () => {
       'RUN export NODE_EXTRA_CA_CERTS=/tmp/limg-extra-ca.pem; npm install',
       'RUN ["env","NODE_EXTRA_CA_CERTS=/tmp/limg-extra-ca.pem","npm","run","build"]',
       'CMD [ "app.lambdaHandler" ]',
-      'RUN ["rm", "-f", "/tmp/limg-extra-ca.pem"]',
+      `RUN ${JSON.stringify(['node', '-e', `require('fs').rmSync("/tmp/limg-extra-ca.pem", {force: true})`])}`,
       '',
     ])
     assert.doesNotMatch(result.text, /^ENV /m)
