@@ -1,5 +1,6 @@
 import {ARCHITECTURE_IDS, RUNTIME_IDS, type Architecture, type RuntimeId, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import {InvalidInputError} from '../errors/index.js'
+import {validateHandler} from './handler.js'
 
 export type Template = 'commonjs' | 'esm' | 'typescript'
 export const TEMPLATES: readonly Template[] = ['commonjs', 'esm', 'typescript']
@@ -116,7 +117,6 @@ export const LIMITS = {memory: {min: 128, max: 10240}, timeout: {min: 1, max: 90
 
 const NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/
 const REPOSITORY_RULE = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/
-const HANDLER_RULE = /^[^\s]+\.[A-Za-z_$][\w$]*$/
 
 export function validateName(name: string): string {
   if (!NAME_RULE.test(name)) {
@@ -143,24 +143,6 @@ export function validateTemplate(template: string): Template {
     throw new InvalidInputError(`Unknown template "${template}".`, `Use one of: ${TEMPLATES.join(', ')}.`)
   }
   return template as Template
-}
-
-export function validateHandler(handler: string): string {
-  if (!HANDLER_RULE.test(handler)) {
-    throw new InvalidInputError(
-      `Invalid handler "${handler}": Lambda wants <file>.<export>, such as index.handler or src/app.main.`,
-      'Set "handler" in limg.json or pass --handler.',
-    )
-  }
-  // Lambda's runtime refuses ".." in a handler, and init would write outside the project.
-  const module = handler.slice(0, handler.lastIndexOf('.'))
-  if (module.startsWith('/') || module.split('/').includes('..')) {
-    throw new InvalidInputError(
-      `Invalid handler "${handler}": the handler's file must be inside the project (no leading "/" and no "..").`,
-      'Name a file relative to the project, such as index.handler or src/app.main.',
-    )
-  }
-  return handler
 }
 
 /** Refuses combinations Lambda cannot run, naming the valid choices. */

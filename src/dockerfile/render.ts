@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {type Architecture, type Runtime, type RuntimeId, awsBaseImage, getArchitecture, getRuntime} from '../catalog/runtimes.js'
-import {type Template, validateCombination, validateHandler, validateTemplate} from '../config/schema.js'
+import {validateHandler} from '../config/handler.js'
+import {type Template, validateCombination, validateTemplate} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
 import type {BuildStep} from '../project/layout.js'
 import {type InstallPlan, lockedNpmPlan} from '../project/package-manager.js'
@@ -69,7 +70,7 @@ export function renderDockerfile(options: RenderDockerfileOptions): RenderedDock
   const arch = getArchitecture(options.arch).id
   const template = validateTemplate(options.template)
   validateCombination(runtime.id, template)
-  const handler = checkHandler(options.handler)
+  const handler = validateHandler(options.handler)
   const baseImage = checkBaseImage(options.baseImage ?? awsBaseImage(runtime, arch))
   const caCertPath = options.caCertContextPath === undefined ? false : checkContextPath(options.caCertContextPath, 'CA certificate')
   const install = options.install === undefined ? lockedNpmPlan(runtime) : options.install
@@ -113,15 +114,6 @@ export function dockerfileTemplatePath(): string {
 
 function defaultBuild(install: InstallPlan | null, runtime: Runtime): BuildStep {
   return {command: (install ?? lockedNpmPlan(runtime)).run('build'), outDir: 'dist'}
-}
-
-function checkHandler(handler: string): string {
-  validateHandler(handler)
-  // It lands inside a JSON string in CMD's exec form.
-  if (/["\\]/.test(handler)) {
-    throw new InvalidInputError(`Invalid handler "${handler}": quotes and backslashes cannot appear in a handler.`, 'Use <file>.<export>, such as index.handler.')
-  }
-  return handler
 }
 
 function checkBaseImage(ref: string): string {

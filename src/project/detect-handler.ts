@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import {join, posix} from 'node:path'
 import {type Architecture, type RuntimeId, RUNTIME_IDS} from '../catalog/runtimes.js'
+import {isHandler, splitHandler} from '../config/handler.js'
 import type {Template} from '../config/schema.js'
 import {dockerfileHandler, finalLambdaBase} from '../dockerfile/own-dockerfile.js'
 import type {PackageJson} from './layout.js'
@@ -51,8 +52,8 @@ export async function detectHandler(dir: string, packageJson: PackageJson | unde
   const samArch: Architecture | undefined = sam?.arch === 'arm64' || sam?.arch === 'x86_64' ? sam.arch : undefined
   const hints = {...(samRuntime ? {runtime: samRuntime} : {}), ...(samArch ? {arch: samArch} : {})}
   if (sam?.handler) {
-    const module = posix.join(sam.codeUri ?? '', sam.handler.slice(0, sam.handler.lastIndexOf('.')))
-    const exportName = sam.handler.slice(sam.handler.lastIndexOf('.') + 1)
+    const {module: samModule, export: exportName} = splitHandler(sam.handler)
+    const module = posix.join(sam.codeUri ?? '', samModule)
     const file = await firstExisting(dir, JS_EXTENSIONS.map((ext) => module + ext))
     if (file) return {handler: `${module}.${exportName}`, template: templateForFile(file, packageJson ?? {}), file, source: `${sam.file} (${sam.name})`, ...hints, warnings: []}
   }
@@ -96,8 +97,8 @@ async function detectFromDockerfile(dir: string, packageJson: PackageJson | unde
     ...(base?.arch ? {arch: base.arch} : {}),
   }
   const handler = dockerfileHandler(text)
-  if (!handler || !/^[^\s"\\]+\.[A-Za-z_$][\w$]*$/.test(handler)) return undefined
-  const module = handler.slice(0, handler.lastIndexOf('.'))
+  if (!handler || !isHandler(handler)) return undefined
+  const {module} = splitHandler(handler)
   const file = await firstExisting(dir, [...TS_EXTENSIONS, ...JS_EXTENSIONS].flatMap((ext) => [`${module}${ext}`, `src/${module}${ext}`]))
   const template = file ? templateForFile(file, packageJson ?? {}) : 'commonjs'
   return {handler, template, ...(file ? {file} : {}), source: "the Dockerfile's CMD", ...hints, warnings: []}
