@@ -9,12 +9,22 @@ import type {RuntimeTarget} from './target.js'
 
 const TIMED_OUT = 'Task timed out after 2.00 seconds'
 
+export interface OutcomeOptions {
+  /** Whose emulator answers: the few places where limg's differs from AWS's on purpose say what each does. */
+  emulator?: EmulatorKind
+  /**
+   * Also the ES module loading cases. They exercise the runtime client alone, the same
+   * JavaScript on either architecture, so a run may leave them to another target.
+   */
+  moduleLoading?: boolean
+}
+
 /**
- * The outcome table of the Runtime Interface Emulator, for any place the function runs.
- * `emulator` says whose emulator answers, for the few places where limg's differs from AWS's
- * on purpose; everything else must answer the same from both.
+ * The outcome table of the Runtime Interface Emulator, for any place the function runs;
+ * everything must answer the same from limg's emulator and AWS's.
  */
-export function describeRuntimeOutcomes(label: string, createTarget: () => RuntimeTarget, emulator: EmulatorKind = 'limg'): void {
+export function describeRuntimeOutcomes(label: string, createTarget: () => RuntimeTarget, options: OutcomeOptions = {}): void {
+  const {emulator = 'limg', moduleLoading = true} = options
   describe(`Lambda runtime outcomes (${label})`, function () {
     this.timeout(60_000)
     let target: RuntimeTarget
@@ -30,7 +40,7 @@ export function describeRuntimeOutcomes(label: string, createTarget: () => Runti
 
     describeOutcomes(suite)
     describeHandlerStyles(suite)
-    describeEsModules(suite)
+    if (moduleLoading) describeEsModules(suite)
     describeContextAndLogs(suite)
     describeHttpSurface(suite)
   })
