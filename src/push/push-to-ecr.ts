@@ -72,11 +72,12 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     throw new InvalidInputError(`Invalid tag "${options.tag}": up to 128 characters of A-Z, a-z, 0-9, "_", "." and "-", not starting with "." or "-".`)
   }
 
+  // First, so that a missing or malformed region is refused before any work starts.
+  const region = await deps.ecr.region()
   emit({type: 'phase', phase: 'image', message: `Checking local image ${options.image}`})
   const image = await resolveSourceImage(deps.engine, options.image, options.arch, options.imageExplicit ?? false)
   const tag = options.tag ?? contentTag(options.arch, image.id)
 
-  const region = await deps.ecr.region()
   emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})
   const tokens = new TokenSource(deps.ecr, deps.now)
   const first = await tokens.get()
