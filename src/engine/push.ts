@@ -161,6 +161,19 @@ export async function tagImage(engine: DockerEngine, source: string, repo: strin
 }
 
 /**
+ * Takes the name `ref` off its image. The engine deletes an image whose last name goes, so the
+ * caller must know the image keeps another one.
+ */
+export async function untagImage(engine: DockerEngine, ref: string): Promise<void> {
+  try {
+    await engine.docker.getImage(ref).remove({noprune: true})
+  } catch (error) {
+    if ((error as {statusCode?: number}).statusCode === 404) return
+    throw asEngineError(error, engine.target)
+  }
+}
+
+/**
  * Pushes `repo:tag` with `auth` for this request only (X-Registry-Auth); nothing reaches the
  * engine's or the user's credential store.
  */
@@ -203,9 +216,11 @@ export async function pushImage(
   return parser.end()
 }
 
-/** Tag and push, as the push orchestration needs them; a fake stands in for it in unit tests. */
+/** Tag, push and untag, as the push orchestration needs them; a fake stands in for it in unit tests. */
 export interface ImagePusher {
   tag(source: string, repo: string, tag: string): Promise<void>
+  /** Removes the name `ref` (`repo:tag`), leaving the image and its other names. */
+  untag(ref: string): Promise<void>
   push(repo: string, tag: string, auth: RegistryAuth, onEvent?: (event: LayerEvent) => void, signal?: AbortSignal): Promise<PushStreamResult>
 }
 
@@ -213,6 +228,7 @@ export interface ImagePusher {
 export function enginePusher(engine: DockerEngine): ImagePusher {
   return {
     tag: (source, repo, tag) => tagImage(engine, source, repo, tag),
+    untag: (ref) => untagImage(engine, ref),
     push: (repo, tag, auth, onEvent, signal) => pushImage(engine, repo, tag, auth, onEvent, signal),
   }
 }

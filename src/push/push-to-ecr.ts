@@ -130,8 +130,20 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     pushed = {digest: existing.digest, layers: {pushed: 0, existing: 0}, bytesUploaded: 0}
   } else {
     emit({type: 'phase', phase: 'push', message: `Pushing ${remoteRef}:${tag}`})
+    // The engine pushes only by a name that carries the registry: that name is given for this
+    // push and taken back after it (pushed, failed or interrupted), so none piles up locally.
+    const previous = await deps.engine.inspectImage(`${remoteRef}:${tag}`)
     await deps.pusher.tag(options.image, remoteRef, tag)
-    pushed = await pushWithRenewal(deps.pusher, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
+    let failed = true
+    try {
+      pushed = await pushWithRenewal(deps.pusher, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
+      failed = false
+    } finally {
+      const warning = await restoreRegistryTag(deps, `${remoteRef}:${tag}`, remoteRef, tag, image.id, previous?.id).catch((error: unknown) =>
+        failed ? undefined : `Could not remove the local name ${remoteRef}:${tag} after the push: ${(error as Error).message}`,
+      )
+      if (warning) warnings.push(warning)
+    }
   }
 
   emit({type: 'phase', phase: 'verify', message: `Reading back ${remoteRef}:${tag}`})
@@ -158,6 +170,34 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     repositoryCreated: repo.created,
     warnings,
   }
+}
+
+/**
+ * Puts the engine's `remoteRef:tag` back as it was before the push: removed when it did not
+ * exist, pointed back at the image it named before, left alone when it already named this
+ * image. Returns a warning when the name must stay because it is the image's only one (an
+ * image pushed by id), since removing it would delete the image.
+ */
+async function restoreRegistryTag(
+  deps: PushDependencies,
+  ref: string,
+  remoteRef: string,
+  tag: string,
+  pushedId: string,
+  previousId: string | undefined,
+): Promise<string | undefined> {
+  if (previousId === pushedId) return undefined
+  if (previousId !== undefined) {
+    await deps.pusher.tag(previousId, remoteRef, tag)
+    return undefined
+  }
+  const now = await deps.engine.inspectImage(ref)
+  if (!now) return undefined
+  if (now.repoTags.every((name) => name === ref)) {
+    return `Kept the local name ${ref}: it is the image's only name, and removing it would delete the image. Remove it with \`docker rmi ${ref}\` once the image is not needed.`
+  }
+  await deps.pusher.untag(ref)
+  return undefined
 }
 
 async function configDigestOf(http: Pick<RegistryHttp, 'manifest'>, repository: string, tag: string): Promise<string | undefined> {
