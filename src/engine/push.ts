@@ -38,6 +38,11 @@ export class PushStreamError extends Error {
   constructor(
     message: string,
     readonly kind: 'unauthorized' | 'transient' | 'unreachable' | 'other',
+    /**
+     * The engine said "Retrying in N seconds" for a layer before it gave up: it already retried
+     * that upload five times over about 50 s, so one more push is unlikely to fare better.
+     */
+    readonly engineRetried = false,
   ) {
     super(message)
     this.name = 'PushStreamError'
@@ -83,6 +88,7 @@ export class PushStreamParser {
   private digest: string | undefined
   private size: number | undefined
   private failure: PushStreamError | undefined
+  private engineRetried = false
 
   constructor(private readonly onEvent: (event: LayerEvent) => void = () => {}) {}
 
@@ -117,7 +123,7 @@ export class PushStreamParser {
     }
     if (message.error || message.errorDetail) {
       const text = message.errorDetail?.message ?? message.error ?? 'unknown error'
-      this.failure ??= new PushStreamError(text, classifyPushError(text))
+      this.failure ??= new PushStreamError(text, classifyPushError(text), this.engineRetried)
       return
     }
     if (message.aux?.Digest) {
@@ -128,6 +134,7 @@ export class PushStreamParser {
     if (!message.id || !message.status) return
     const status = layerStatus(message.status)
     if (!status) return
+    if (status === 'retrying') this.engineRetried = true
     const layer = this.layers.get(message.id) ?? {status, sent: 0}
     layer.status = status
     const current = message.progressDetail?.current

@@ -227,7 +227,8 @@ async function pushWithRenewal(
           return attempt()
         }
       },
-      (error) => error instanceof PushStreamError && error.kind === 'transient',
+      // Not after the engine's own retries of a layer: it spent about 50 s on them already.
+      (error) => error instanceof PushStreamError && error.kind === 'transient' && !error.engineRetried,
       {delaysMs: options.delaysMs, onRetry: options.onRetry, ...(options.signal ? {signal: options.signal} : {})},
     )
   } catch (error) {
@@ -242,8 +243,14 @@ function toAuth(credentials: RegistryCredentials): RegistryAuth {
 function pushFailure(error: unknown, repo: string): unknown {
   if (!(error instanceof PushStreamError)) return error
   const registry = repo.split('/')[0]
+  const again = 'Push again once it answers: layers already in the registry are not uploaded again.'
   switch (error.kind) {
     case 'unauthorized':
+      if (/token has expired/i.test(error.message)) {
+        return new RegistryError(`The ECR token expired during the push to ${registry}, also after a fresh one was fetched: ${error.message}`, 'Push again: layers already in the registry are not uploaded again.', {
+          cause: error,
+        })
+      }
       return new RegistryError(
         `The registry ${registry} refused the ECR token, also after fetching a fresh one: ${error.message}`,
         'Check that the credentials are for the account and region of the registry, and that they allow ecr:GetAuthorizationToken, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchCheckLayerAvailability.',
@@ -256,7 +263,10 @@ function pushFailure(error: unknown, repo: string): unknown {
         {cause: error},
       )
     case 'transient':
-      return new RegistryError(`Pushing to ${registry} kept failing: ${error.message}`, 'The registry or network is having trouble; push again in a while.', {cause: error})
+      if (error.engineRetried) {
+        return new RegistryError(`The registry ${registry} stopped answering during the push (${error.message}), also after the engine's own retries.`, again, {cause: error})
+      }
+      return new RegistryError(`Pushing to ${registry} kept failing: ${error.message}`, `The registry or network is having trouble. ${again}`, {cause: error})
     default:
       if (/denied|not authorized/i.test(error.message)) {
         return new RegistryError(`The registry ${registry} denied the push: ${error.message}`, 'Ask for the ECR push permissions on this repository, or use a profile that has them (--profile).', {

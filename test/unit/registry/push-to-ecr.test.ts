@@ -135,6 +135,25 @@ describe('pushToEcr (fakes at the engine, ECR and registry seams)', () => {
     assert.equal(failing.pusher.auths.length, 3)
   })
 
+  it('does not push again after the engine retried the layers itself, and says the registry stopped answering', async () => {
+    const {pusher, run} = setup()
+    pusher.failures.push(new PushStreamError('EOF', 'transient', true))
+    await assert.rejects(run(), (e: unknown) => {
+      assert.ok(e instanceof RegistryError)
+      assert.equal(e.message, "The registry 1.dkr.ecr.eu-west-1.amazonaws.com stopped answering during the push (EOF), also after the engine's own retries.")
+      assert.match(e.suggestion ?? '', /layers already in the registry are not uploaded again/)
+      return true
+    })
+    assert.equal(pusher.auths.length, 1)
+  })
+
+  it('a token that expires again after its renewal says so, and that pushing again is cheap', async () => {
+    const {pusher, run} = setup()
+    const expired = () => new PushStreamError('denied: Your authorization token has expired. Reauthenticate and try again.', 'unauthorized')
+    pusher.failures.push(expired(), expired())
+    await assert.rejects(run(), (e: unknown) => e instanceof RegistryError && /^The ECR token expired during the push to .*, also after a fresh one was fetched/.test(e.message) && /not uploaded again/.test(e.suggestion ?? ''))
+  })
+
   it('renews the token once when the registry refuses it', async () => {
     const {ecr, pusher, run} = setup()
     ecr.passwords = ['expired', 'fresh']
