@@ -55,6 +55,13 @@ export class LocalRunError extends LimgError {
   }
 }
 
+/** A local disk limg writes to (its download cache) has no space left. */
+export class DiskFullError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'DISK_FULL', 7, options)
+  }
+}
+
 /** Ctrl-C: work stopped and cleaned up; 130 as shells report SIGINT. */
 export class InterruptedError extends LimgError {
   constructor(message = 'Interrupted; stopped and cleaned up.') {
@@ -70,5 +77,6 @@ export const EXIT_CODES = {
   buildFailed: 4,
   registry: 5,
   localRun: 6,
+  diskFull: 7,
   interrupted: 130,
 } as const
