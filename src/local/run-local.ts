@@ -39,8 +39,8 @@ export type RunLocalResult = RunningFunction
 function projectBuilder(engine: Awaited<ReturnType<typeof createEngine>>, env: NodeJS.ProcessEnv): ImageBuilder {
   return async ({dir, config, signal}) => {
     // Loaded on demand: `limg invoke`, `stop` and `logs` share this module and never build.
-    const {buildProject} = await import('../build/build.js')
-    const built = await buildProject(engine, {projectDir: dir, config, env, ...(signal ? {signal} : {})})
+    const {buildProjectLocked} = await import('../build/build-lock.js')
+    const built = await buildProjectLocked(engine, {projectDir: dir, config, env, ...(signal ? {signal} : {})})
     return {image: built.image}
   }
 }
