@@ -1,13 +1,35 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" /*
+# limg starts as a shell script, which hands its arguments to Node with a ":" in front of
+# each: Node 20.6 and later read `--env-file FILE` (and any argument starting with
+# --env-file) from anywhere on their command line, also after the script's name, and
+# before any JavaScript runs either exit with "node: FILE: not found" or load that file's
+# NODE_OPTIONS into limg itself. `limg run --env-file` is limg's flag, for the function.
+# Releases from 20.19 and 22.7 stop reading at `--`; earlier ones do not, hence the prefix.
+for arg in "$@"; do shift; set -- "$@" ":$arg"; done
+exec node "$0" :limg-launcher "$@"
+*/
 import {readFileSync} from 'node:fs'
+import {installProcessEdge} from '../dist/cli/process-edge.js'
 
+// The shell part above passes ":limg-launcher" first and every argument with a ":" in front;
+// `node bin/run.js ...` passes them as they are.
+const LAUNCHER = ':limg-launcher'
+if (process.argv[2] === LAUNCHER) process.argv.splice(2, Infinity, ...process.argv.slice(3).map((arg) => arg.slice(1)))
 const argv = process.argv.slice(2)
+
+// Signals, broken pipes and uncaught errors are limg's from here on, before oclif loads: a
+// Ctrl-C while it loads ends with one line and 130, not a silent default kill.
+const edge = installProcessEdge(argv)
+
 if (argv.length === 1 && argv[0] === '--version') {
   // Answered without loading oclif: scripts call `limg --version` often, and oclif's start-up
   // costs more than the rest of this answer. Same text as oclif's own version output.
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`limg/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  // oclif's run and flush rather than its execute, whose error handler prints what fails
+  // outside a command (an unknown command) in oclif's own format, ignoring --json.
+  const {flush, run} = await import('@oclif/core')
+  await run(argv, import.meta.url).then(() => flush(), (error) => edge.exitWith(error))
 }

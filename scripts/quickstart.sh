@@ -17,7 +17,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
-limg() { node "$REPO/bin/run.js" "$@"; }
+limg() { "$REPO/bin/run.js" "$@"; }
 json_field() { node -e 'let s="";process.stdin.on("data",(c)=>s+=c).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o?.[k],JSON.parse(s));if(v===undefined)process.exit(1);console.log(v)})' "$1"; }
 
 step "Checking the Docker engine and arm64 emulation (scripts/test-env.sh)"

@@ -14,7 +14,7 @@ import type {Engine} from '../engine/engine.js'
 import {BuildFailedError, DiskFullError, InvalidInputError} from '../errors/index.js'
 import {extraLabels} from '../local/labels.js'
 import {DownloadCache} from './cache.js'
-import {cacheRoot} from './cache-dir.js'
+import {cacheRoot} from '../util/cache-root.js'
 import {contextStream} from './context.js'
 import {contextPlan} from './context-plan.js'
 import {DiskGuard} from './disk-full.js'
@@ -23,7 +23,8 @@ import type {BaseBuildListener} from './events.js'
 import {digestInputs, hashFile, hashTree} from './input-hash.js'
 import {fetchNodeBinary, fetchNpmPackage} from './npm-fetch.js'
 import {fetchBundledSdk, sdkCacheKey} from './sdk.js'
-import {PACKAGE_ROOT, resolveSources, type ImageSources} from './sources.js'
+import {resolveSources, type ImageSources} from './sources.js'
+import {packageRoot} from '../util/package-files.js'
 
 /** Bumped when the way the image is put together changes, so older images are rebuilt. */
 const RECIPE_VERSION = 1
@@ -93,8 +94,8 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
   const image = normaliseTag(options.tag ?? offlineBaseImage(runtime, arch.id))
   const emit = deps.onEvent ?? (() => {})
   const signal = options.signal
-  const sources = await resolveSources(deps.packageRoot ?? PACKAGE_ROOT, options.riePath)
-  const engine = deps.engine ?? (await createEngine(deps.env))
+  const sources = await resolveSources(deps.packageRoot ?? packageRoot(), options.riePath)
+  const engine = deps.engine ?? (await createEngine(deps.env, signal))
   const cache = deps.cache ?? new DownloadCache(cacheRoot(deps.env))
   const sdk = runtime.bundledSdk.packages.length === 1 ? `${runtime.bundledSdk.packages[0]}@${runtime.bundledSdk.version}` : `@aws-sdk/* ${runtime.bundledSdk.version}`
   const hash = await inputsDigest(runtime, arch, sources)

@@ -1,10 +1,8 @@
 import {access, stat} from 'node:fs/promises'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {BuildFailedError, InvalidInputError} from '../errors/index.js'
+import {packageRoot} from '../util/package-files.js'
 
-/** limg's install folder: the parent of dist/ (or src/ when run from source). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** The files of limg itself that go into the image, beside what is downloaded. */
 export interface ImageSources {
@@ -21,11 +19,11 @@ export interface ImageSources {
  * Finds the image's own files in limg's install folder (`Dockerfile.base`, `base/`,
  * `templates/base-image/`); `riePath` replaces limg's emulator with a real RIE binary.
  */
-export async function resolveSources(packageRoot: string = PACKAGE_ROOT, riePath?: string): Promise<ImageSources> {
-  const base = join(packageRoot, 'base')
+export async function resolveSources(root: string = packageRoot(), riePath?: string): Promise<ImageSources> {
+  const base = join(root, 'base')
   const sources: ImageSources = {
-    dockerfile: join(packageRoot, 'Dockerfile.base'),
-    rootfsTemplate: join(packageRoot, 'templates', 'base-image'),
+    dockerfile: join(root, 'Dockerfile.base'),
+    rootfsTemplate: join(root, 'templates', 'base-image'),
     entrypoint: join(base, 'lambda-entrypoint.sh'),
     runtimeDir: join(base, 'runtime'),
     rie: join(base, 'rie', 'aws-lambda-rie'),

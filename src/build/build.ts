@@ -1,19 +1,24 @@
 import {readFile, realpath} from 'node:fs/promises'
-import {isAbsolute, resolve} from 'node:path'
+import {isAbsolute, join, resolve} from 'node:path'
 import type {Readable} from 'node:stream'
 import {deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {resolveDockerfile} from '../dockerfile/index.js'
+import {withoutCaEnvironment} from '../dockerfile/own-dockerfile.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
-import {BuildFailedError, InvalidInputError} from '../errors/index.js'
+import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
 import {proxyBuildArgs} from './build-args.js'
 import {checkArchitecture, checkHandlerFile, checkSize} from './checks.js'
 import type {BuildProgressEvent} from './events.js'
+import {type BuildSettings, recordLastBuild} from './last-build.js'
+import {checkBaseRuntime, checkHandlerStyle} from './preflight.js'
 
 /** Where limg puts what it adds to the context; at the root, so no empty folder is left in the image. */
 export const INJECTED_DOCKERFILE = '.limg-build.Dockerfile'
 export const INJECTED_CA_CERT = '.limg-build-ca.pem'
+/** The install's registry settings (.npmrc and the like), kept out of the image by the Dockerfile. */
+export const INJECTED_INSTALL_CONFIG = '.limg-build-install'
 
 export interface BuildRequest {
   projectDir: string
@@ -25,6 +30,8 @@ export interface BuildRequest {
   dockerfilePath?: string
   /** Labels added to limg's own (limg, limg.project, limg.runtime, limg.arch). */
   extraLabels?: Record<string, string>
+  /** The flags this build was given, remembered so `limg run` rebuilds the same way. */
+  settings?: BuildSettings
   env?: NodeJS.ProcessEnv
   signal?: AbortSignal
   onEvent?: (event: BuildProgressEvent) => void
@@ -42,6 +49,10 @@ export interface BuildResult {
   runtime: string
   baseImage: string
   dockerfile: 'template' | 'project'
+  /** How dependencies installed, e.g. `npm (package-lock.json)`; undefined for a project Dockerfile. */
+  install?: string
+  /** Secrets the deny list kept out of the context (folders end in /). */
+  keptOut: string[]
   warnings: string[]
 }
 
@@ -68,14 +79,29 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   const dockerfile = await resolveDockerfile(projectDir, config, {
     ...(request.dockerfilePath === undefined ? {} : {dockerfilePath: request.dockerfilePath}),
     ...(caCert ? {caCertContextPath: INJECTED_CA_CERT} : {}),
+    installConfigContextDir: INJECTED_INSTALL_CONFIG,
   })
+  warnings.push(...dockerfile.notes)
+  await checkHandlerStyle(projectDir, config)
   const usesBaseArg = dockerfile.source === 'template' || dockerfile.declaresBaseImageArg
-  const tags = [request.tag ?? defaultTag(config.name, config.arch)]
+  const tag = request.tag ?? defaultTag(config.name, config.arch)
   const labels = {...request.extraLabels, limg: 'true', 'limg.project': config.name, 'limg.runtime': runtime.id, 'limg.arch': arch.id}
-  emit({type: 'context', dockerfile: dockerfile.source, baseImage: dockerfile.baseImage, platform: arch.platform, tags})
+  emit({
+    type: 'context',
+    dockerfile: dockerfile.source,
+    baseImage: dockerfile.baseImage,
+    platform: arch.platform,
+    tags: [tag],
+    ...(dockerfile.install ? {install: dockerfile.install.description} : {}),
+    replacedBases: dockerfile.replacedBases,
+  })
 
   let baseArch: string | undefined
-  if (usesBaseArg) baseArch = (await ensureBaseImage(engine, dockerfile.baseImage, arch.platform, config, emit, request.signal)).architecture
+  if (usesBaseArg || dockerfile.replacedBases.length > 0) {
+    const base = await ensureBaseImage(engine, dockerfile.baseImage, arch.platform, config, emit, request.signal)
+    checkBaseRuntime(dockerfile.baseImage, base, runtime.id, arch.id)
+    baseArch = base.architecture
+  }
   if (usesBaseArg && baseArch !== arch.dockerArch) {
     throw new BuildFailedError(
       `The base image ${dockerfile.baseImage} is ${baseArch}, but the build is for ${arch.id} (${arch.dockerArch}).`,
@@ -84,28 +110,51 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   }
 
   const inject: InjectedFile[] = [{path: INJECTED_DOCKERFILE, content: withLabels(dockerfile.text, labels)}]
-  if (caCert && dockerfile.source === 'template') inject.push({path: INJECTED_CA_CERT, content: caCert})
+  if (caCert) inject.push({path: INJECTED_CA_CERT, content: caCert})
+  for (const file of dockerfile.install?.configFiles ?? []) {
+    inject.push({path: `${INJECTED_INSTALL_CONFIG}/${file}`, content: await readFile(join(projectDir, file))})
+  }
   const context = packContext(projectDir, {inject, engineDrops: [INJECTED_DOCKERFILE]})
   const buildArgs = {...proxyBuildArgs(env), ...(usesBaseArg ? dockerfile.buildArgs : {})}
+  // Built untagged: the tag moves to the new image only once it has passed the checks below,
+  // so a failed build leaves the previous good image under the tag (or none).
   const stream = await withStreamErrors(context.stream, engine.buildImage(
     context.stream,
-    {tags, platform: arch.platform, dockerfile: INJECTED_DOCKERFILE, buildArgs, noCache: request.noCache ?? false, ...(request.signal ? {signal: request.signal} : {})},
+    {
+      tags: [],
+      platform: arch.platform,
+      dockerfile: INJECTED_DOCKERFILE,
+      buildArgs,
+      noCache: request.noCache ?? false,
+      describeInstruction: withoutCaEnvironment,
+      ...(request.signal ? {signal: request.signal} : {}),
+    },
     (event) => emit({type: 'engine', event}),
   ))
   emit({type: 'context-sent', ...context.stats})
+  emit({type: 'secrets', keptOut: context.secrets.keptOut, reincluded: context.secrets.reincluded, installConfig: dockerfile.install?.configFiles ?? []})
 
-  emit({type: 'checking', image: tags[0]})
+  emit({type: 'checking', image: tag})
   const image = await engine.inspectImage(stream.imageId)
   if (!image) throw new BuildFailedError(`The engine reported image ${stream.imageId}, but it cannot be found.`, 'Run the build again.')
   const baseImage = usesBaseArg ? dockerfile.baseImage : firstFrom(dockerfile.text) ?? dockerfile.baseImage
-  if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspectImage(baseImage))?.architecture
-  checkArchitecture(image, arch.id, baseImage, baseArch)
-  checkSize(image)
-  const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
-  if (handlerWarning) warnings.push(handlerWarning)
+  try {
+    if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspectImage(baseImage))?.architecture
+    checkArchitecture(image, arch.id, baseImage, baseArch)
+    checkSize(image)
+    const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
+    if (handlerWarning) warnings.push(handlerWarning)
+    if (request.signal?.aborted) throw new InterruptedError()
+  } catch (error) {
+    // Nothing names the refused image; it goes, its layers stay cached for the next build.
+    if (!image.repoTags.length && !(error instanceof EngineUnavailableError)) await engine.removeImage(image.id, {keepParents: true}).catch(() => {})
+    throw error
+  }
+  await engine.tagImage(image.id, ...splitTag(tag))
+  await recordLastBuild(projectDir, {image: tag, imageId: image.id, startedAt: started, settings: request.settings ?? {}}, env)
 
   return {
-    image: tags[0],
+    image: tag,
     imageId: image.id,
     architecture: arch.id,
     sizeBytes: image.sizeBytes,
@@ -115,8 +164,17 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
     runtime: runtime.id,
     baseImage,
     dockerfile: dockerfile.source,
+    ...(dockerfile.install ? {install: dockerfile.install.description} : {}),
+    keptOut: context.secrets.keptOut,
     warnings,
   }
+}
+
+/** `repo:tag` as the engine's tag call takes it: the tag follows the last colon after the last slash. */
+export function splitTag(ref: string): [string, string] {
+  const slash = ref.lastIndexOf('/')
+  const colon = ref.lastIndexOf(':')
+  return colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest']
 }
 
 /** `<name>:<arch>`: x86_64 and arm64 builds of one project get different tags, so neither replaces the other. */
@@ -137,8 +195,7 @@ async function ensureBaseImage(
   try {
     await engine.pullImage(ref, platform, (progress) => emit({type: 'base-pull', image: ref, progress}), signal)
   } catch (error) {
-    if (error instanceof Error && error.name === 'InterruptedError') throw error
-    if (error instanceof Error && error.name === 'EngineUnavailableError') throw error
+    if (error instanceof InterruptedError || error instanceof EngineUnavailableError) throw error
     throw new BuildFailedError(
       `The base image ${ref} is not on the engine and cannot be pulled: ${(error as Error).message}`,
       `Pass a base image you can reach with --base-image, or build an offline one: \`limg base build --runtime ${config.runtime} --arch ${config.arch}\`, then \`limg build --base-image <its image>\`.`,

@@ -1,5 +1,6 @@
 import {posix} from 'node:path'
 import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
+import {isHandler} from '../config/handler.js'
 import type {Template} from '../config/schema.js'
 import {locateHandler} from '../dockerfile/index.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
@@ -11,7 +12,6 @@ import {BuildFailedError} from '../errors/index.js'
  */
 export const MAX_IMAGE_BYTES = 10 * 1024 ** 3
 
-const HANDLER_SHAPE = /^[^\s"\\]+\.[A-Za-z_$][\w$]*$/
 const DEFAULT_TASK_ROOT = '/var/task'
 
 /**
@@ -40,7 +40,7 @@ export function checkSize(image: ImageInfo): void {
 /** Where Lambda's runtime would look for the handler that CMD names, as absolute paths in the image. */
 export function handlerCandidates(image: ImageInfo, template: Template, source: 'template' | 'project'): {handler: string; paths: string[]} | undefined {
   const handler = image.cmd.length === 1 ? image.cmd[0] : undefined
-  if (!handler || !HANDLER_SHAPE.test(handler)) return undefined
+  if (!handler || !isHandler(handler)) return undefined
   // A project's Dockerfile lays the files out itself: its WORKDIR is the task root.
   const root = source === 'project' ? image.workingDir || DEFAULT_TASK_ROOT : DEFAULT_TASK_ROOT
   const files = locateHandler(handler, source === 'project' ? 'commonjs' : template).imageFiles

@@ -3,8 +3,20 @@ import type {PullProgress} from '../engine/engine.js'
 
 /** What `limg build` reports while it works; src/ui renders these. */
 export type BuildProgressEvent =
-  | {type: 'context'; dockerfile: 'template' | 'project'; baseImage: string; platform: string; tags: string[]}
+  | {
+      type: 'context'
+      dockerfile: 'template' | 'project'
+      baseImage: string
+      platform: string
+      tags: string[]
+      /** How dependencies install, e.g. `pnpm 9.15.9 (pnpm-lock.yaml)`. */
+      install?: string
+      /** A project Dockerfile's FROM references replaced in the stream. */
+      replacedBases: Array<{from: string; to: string}>
+    }
   | {type: 'base-pull'; image: string; progress: PullProgress}
   | {type: 'engine'; event: BuildEvent}
   | {type: 'context-sent'; files: number; bytes: number}
+  /** What the secret deny list kept out, what .dockerignore put back, and the registry settings only the install saw. */
+  | {type: 'secrets'; keptOut: string[]; reincluded: string[]; installConfig: string[]}
   | {type: 'checking'; image: string}

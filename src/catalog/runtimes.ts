@@ -22,6 +22,8 @@ export interface Runtime {
   productionInstall: string[]
   esModules: boolean
   topLevelAwait: boolean
+  /** False where AWS removed callback-style handlers and context.succeed/fail/done. */
+  callbackHandlers: boolean
   deprecation: Deprecation
   /** The AWS SDK the runtime bundles in /var/runtime/node_modules: these packages, all at one version. */
   bundledSdk: {packages: string[]; version: string}

@@ -1,22 +1,23 @@
 import {Command, Errors} from '@oclif/core'
-import {InterruptedError, LimgError} from '../errors/index.js'
+import {InterruptedError, InvalidInputError, LimgError, type StopSignal} from '../errors/index.js'
 import {isInteractive} from '../ui/terminal.js'
+import {writeError} from './error-output.js'
+import {claimStopSignals} from './process-edge.js'
 
-export interface ErrorJson {
-  error: {code: string; message: string; suggestion?: string; details?: string[]; exitCode: number}
-}
+export type {ErrorJson} from './error-output.js'
 
 /**
  * The shared shell of every limg command: `--json`, one-line errors with a suggestion,
- * warnings that reach both the terminal and the JSON result, and Ctrl-C turned into an
- * AbortSignal so domain code can clean up before the process exits with 130.
+ * warnings that reach both the terminal and the JSON result, and Ctrl-C (SIGINT), SIGTERM
+ * and SIGHUP turned into an AbortSignal so domain code can clean up before the process
+ * exits with 130, 143 or 129. A second signal exits at once (see ProcessEdge).
  */
 export abstract class LimgCommand<T extends object> extends Command {
   static override enableJsonFlag = true
 
   protected readonly abortController = new AbortController()
   private readonly warnings: string[] = []
-  private interrupts = 0
+  private releaseSignals: (() => void) | undefined
 
   protected get signal(): AbortSignal {
     return this.abortController.signal
@@ -27,15 +28,12 @@ export abstract class LimgCommand<T extends object> extends Command {
   }
 
   public override async init(): Promise<void> {
+    this.releaseSignals = claimStopSignals(this.onStopSignal)
     await super.init()
-    process.on('SIGINT', this.onInterrupt)
-    process.on('SIGTERM', this.onInterrupt)
   }
 
-  private readonly onInterrupt = (): void => {
-    this.interrupts += 1
-    if (this.interrupts > 1) process.exit(130)
-    this.abortController.abort(new InterruptedError())
+  private readonly onStopSignal = (signal: StopSignal): void => {
+    this.abortController.abort(new InterruptedError(signal))
   }
 
   /** Records a warning: printed to stderr now, and carried in the `--json` result. */
@@ -59,33 +57,29 @@ export abstract class LimgCommand<T extends object> extends Command {
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     if (err instanceof Errors.ExitError) throw err
+    // Work that failed because it was interrupted reports the interruption, not its own error.
+    const reason: unknown = this.signal.aborted ? this.signal.reason : undefined
+    if (reason instanceof InterruptedError && !(err instanceof InterruptedError)) err = reason
+    // Whatever fails while the command line is parsed is bad input, also a flag's own check
+    // (`--rie` must exist), which oclif throws as a plain Error.
+    else if (!this.parsed && !(err instanceof LimgError) && !(err instanceof Errors.CLIError)) err = new InvalidInputError(err.message, undefined, {cause: err})
     const limg = err instanceof LimgError ? err : undefined
     const exitCode = limg?.exitCode ?? err.oclif?.exit ?? err.exitCode ?? 1
     const code = limg?.code ?? (err instanceof Errors.CLIError ? 'INVALID_INPUT' : 'UNEXPECTED')
-    const message = oneLine(err.message)
-    if (this.jsonEnabled()) {
-      const details = limg?.details.length ? {details: limg.details} : {}
-      const body: ErrorJson = {error: {code, message, exitCode, ...(limg?.suggestion ? {suggestion: limg.suggestion} : {}), ...details}}
-      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`)
-    } else {
-      process.stderr.write(`Error: ${message}${limg?.suggestion ? ` ${limg.suggestion}` : ''}\n`)
-      for (const line of limg?.details ?? []) process.stderr.write(`  | ${line}\n`)
-      if (process.env.LIMG_DEBUG) process.stderr.write(`${describeCauses(err)}\n`)
-    }
+    const message = limg || err instanceof Errors.CLIError ? err.message : `Unexpected failure: ${err.message || err.name}`
+    const suggestion = limg?.suggestion ?? (limg || err instanceof Errors.CLIError ? undefined : 'Run again with LIMG_DEBUG=1 for the details.')
+    writeError({code, message, exitCode, ...(suggestion ? {suggestion} : {}), ...(limg?.details.length ? {details: limg.details} : {})}, this.jsonEnabled())
+    if (process.env.LIMG_DEBUG && !this.jsonEnabled()) process.stderr.write(`${describeCauses(err)}\n`)
     this.exit(exitCode)
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {
-    process.off('SIGINT', this.onInterrupt)
-    process.off('SIGTERM', this.onInterrupt)
+    this.releaseSignals?.()
+    // Work that ends normally when interrupted (`limg logs --follow`) still exits as interrupted.
+    const reason: unknown = this.signal.aborted ? this.signal.reason : undefined
+    if (!err && reason instanceof InterruptedError) process.exitCode = reason.exitCode
     await super.finally(err)
   }
-}
-
-function oneLine(message: string): string {
-  // oclif's parse errors span several lines; users get the first (and the "See more help" hint).
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean)
-  return lines.join(' ')
 }
 
 function describeCauses(err: unknown): string {

@@ -7,17 +7,20 @@ import {buildProjectLocked} from '../build/build-lock.js'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
 import {createEngine} from '../engine/docker-engine.js'
+import {extraLabels} from '../local/labels.js'
 import {BuildProgressRenderer} from '../ui/build-progress.js'
 
 export default class Build extends LimgCommand<BuildResult> {
   static override summary = 'Build the function\'s container image for x86_64 or arm64.'
-  static override description = `Uses the project's own Dockerfile (or --dockerfile) as it is, or renders limg's template for the runtime, architecture and module format in limg.json. The build context is streamed to the Docker engine (DOCKER_HOST is honoured: unix://, tcp:// with TLS, ssh://) after .dockerignore, with Docker's own rules; symbolic links are sent as links and never followed.
+  static override description = `Uses the project's own Dockerfile (or --dockerfile, or "dockerfile" in limg.json), or renders limg's template for the runtime, architecture, module format and package manager (npm with or without a lock file, Yarn, pnpm). In a project's own Dockerfile, --base-image replaces AWS's Lambda Node.js base image in its FROM lines and the CA reaches its RUN steps, in the build only: the file itself is never changed. The build context is streamed to the Docker engine (DOCKER_HOST is honoured: unix://, tcp:// with TLS, ssh://) after .dockerignore, with Docker's own rules; symbolic links are sent as links and never followed.
 
 The image is tagged <name>:<arch> (or --tag) and labelled limg=true, limg.project, limg.runtime and limg.arch. A missing base image is pulled; --base-image (limg.json "baseImage", LIMG_BASE_IMAGE) replaces AWS's public.ecr.aws/lambda/nodejs:<major>-<arch>.
 
 Behind a TLS-intercepting proxy, --ca-cert (limg.json "caCert", or NODE_EXTRA_CA_CERTS) is given to the dependency install step and left out of the final image; HTTP_PROXY, HTTPS_PROXY and NO_PROXY pass through as build arguments.
 
-After the build limg checks what Lambda would otherwise reject later: the image's architecture, the handler file CMD names, and the 10 GB size limit.`
+Secrets never reach the image: .env files, .npmrc and other registry credentials, .aws/, .ssh/, private keys and .git are kept out at any depth whatever .dockerignore says (a "!path" line there puts one back), and named in the output. A project's .npmrc is read by the dependency install only.
+
+Before the build limg checks the base image's runtime against limg.json's, and on nodejs24.x refuses a callback-style handler. After it, it checks what Lambda would otherwise reject later: the image's architecture, the handler file CMD names, and the 10 GB size limit. Only an image that passes gets the tag; a failed build leaves the previous image under it.`
   static override examples = [
     '<%= config.bin %> build',
     '<%= config.bin %> build --arch arm64',
@@ -38,14 +41,14 @@ After the build limg checks what Lambda would otherwise reject later: the image'
   public async run(): Promise<BuildResult> {
     const {flags} = await this.parse(Build)
     const dir = resolve(flags.dir)
-    const project = await loadProjectConfig(dir)
+    const project = await loadProjectConfig(dir, {onWarning: (warning) => this.addWarning(warning)})
     const config = resolveConfig(project, {
       arch: flags.arch,
       baseImage: flags['base-image'],
       // A path on the command line is relative to where it was typed.
       caCert: flags['ca-cert'] === undefined ? undefined : resolve(flags['ca-cert']),
     })
-    const engine = await createEngine()
+    const engine = await createEngine(process.env, this.signal)
     const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: BuildResult
     try {
@@ -55,6 +58,13 @@ After the build limg checks what Lambda would otherwise reject later: the image'
         ...(flags.tag === undefined ? {} : {tag: flags.tag}),
         ...(flags.dockerfile === undefined ? {} : {dockerfilePath: resolve(flags.dockerfile)}),
         noCache: flags['no-cache'],
+        extraLabels: extraLabels(),
+        settings: {
+          ...(flags.arch === undefined ? {} : {arch: flags.arch}),
+          ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),
+          ...(flags.dockerfile === undefined ? {} : {dockerfile: resolve(flags.dockerfile)}),
+          ...(flags['ca-cert'] === undefined ? {} : {caCert: resolve(flags['ca-cert'])}),
+        },
         signal: this.signal,
         ...(view ? {onEvent: view.handle} : {}),
       }, {onWait: ({pid, tag}) => this.note(`Another limg build of ${tag}${pid ? ` (pid ${pid})` : ''} is running; waiting for it to finish…`)})

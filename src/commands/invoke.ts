@@ -8,7 +8,7 @@ export type {InvokeResult}
 
 export default class Invoke extends LimgCommand<InvokeResult> {
   static override summary = 'Send an event to the function started with limg run.'
-  static override description = `Finds this project's running function (or the one on --port), waits until its emulator answers, and sends the event: events/event.json by default, a file with --event, or stdin with --event -.
+  static override description = `Finds this project's running function (or the one on --port), waits until its emulator answers, and sends the event: a file with --event, or stdin with --event -; without --event, the project's events/event.json, else its event.json (where AWS's samples keep it), else {} (as Lambda gives a function invoked without a payload).
 
 The payload goes to stdout, unchanged; the function's log lines for this invocation (START to REPORT) go to stderr. Invocations of one function take turns, also across separate limg invoke processes, because AWS's emulator fails when two arrive at once.
 
@@ -17,7 +17,9 @@ The emulator answers a function error and a timeout with status 200, so limg tel
   10  function error: the handler threw or rejected, or the function failed to initialise or exited (a body with errorType and errorMessage)
   11  timeout: "Task timed out after N.NN seconds"
   12  emulator failure: another 5xx answer, a reset connection or an empty reply
+  2   the event was not sent: not JSON (InvalidRequestContentException) or over 6,291,456 bytes (RequestEntityTooLargeException), as Lambda refuses them; an empty event is sent as {}
   6   no running function could be found or reached
+  130 Ctrl-C while waiting for the answer
 --json prints {statusCode, functionError, payload, durationMs, requestId, outcome} with the same exit codes.`
 
   static override examples = [
@@ -29,13 +31,14 @@ The emulator answers a function error and a timeout with status 200, so limg tel
 
   static override flags = {
     dir: Flags.string({description: 'Project directory.', default: '.'}),
-    event: Flags.string({description: 'Event file (relative to the project), or - for stdin.', default: 'events/event.json'}),
+    event: Flags.string({description: 'Event file (relative to the project), or - for stdin (default: events/event.json, else event.json, else {}).'}),
     port: Flags.integer({description: 'Invoke the emulator on this 127.0.0.1 port instead of finding the project\'s container.', min: 1, max: 65535}),
   }
 
   public async run(): Promise<InvokeResult> {
     const {flags} = await this.parse(Invoke)
-    const report = await invokeLocal({dir: flags.dir, event: flags.event, port: flags.port, signal: this.signal})
+    const report = await invokeLocal({dir: flags.dir, ...(flags.event === undefined ? {} : {event: flags.event}), port: flags.port, signal: this.signal})
+    if (report.eventFrom === 'none') this.note('Sent {}: the project has no events/event.json or event.json (pass --event FILE).')
     for (const line of report.logs) process.stderr.write(`${line.text}\n`)
     if (!this.jsonEnabled()) {
       process.stdout.write(report.body.endsWith('\n') || report.body === '' ? report.body : `${report.body}\n`)

@@ -51,6 +51,7 @@ Afterwards the manifest is read back from the registry: it must be a single-plat
       maxImages: flags['max-images'],
       signal: this.signal,
       onEvent: view ? (event) => view.handle(event) : undefined,
+      onWarning: (warning) => this.addWarning(warning),
     })
     view?.settle()
     for (const warning of result.warnings) this.addWarning(warning)

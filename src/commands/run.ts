@@ -1,21 +1,24 @@
 import {Flags} from '@oclif/core'
+import type {BuildSettings} from '../build/last-build.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {LimgCommand} from '../cli/base-command.js'
 import type {LogLine} from '../local/log-lines.js'
 import {type RunLocalResult, runLocal} from '../local/run-local.js'
 import type {ServeEvent} from '../local/serve.js'
 
-export type RunResult = RunLocalResult
+export type RunResult = RunLocalResult & {warnings: string[]}
 
 export default class Run extends LimgCommand<RunResult> {
   static override summary = 'Run the function locally with the Lambda Runtime Interface Emulator.'
   static override description = `Starts the project's image (<name>:<arch>, built first when it is missing or older than the project's files) with the emulator listening on 127.0.0.1 only, on --port or a free port. Invoke it with \`limg invoke\` or any HTTP client at the printed endpoint.
 
+When it builds, it uses the last limg build's --arch, --base-image, --dockerfile and --ca-cert unless given here.
+
 The function gets limg.json "environment", then --env-file, then --env, and Lambda's AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_LAMBDA_FUNCTION_TIMEOUT from limg.json or --memory/--timeout; the container's memory is limited to the function's, plus room for the emulator (and for qemu when the image is for the other architecture).
 
 An image without an emulator of its own (an alternative base image) gets one the way AWS SAM adds it: a thin image FROM it with AWS's aws-lambda-rie binary (--rie PATH, or a copy in limg's cache) in front of its entrypoint.
 
-In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
+In the foreground the function's log (START, END, REPORT and its console lines) streams until Ctrl-C, which stops and removes the container (exit 130); SIGTERM and SIGHUP (a closed terminal) do the same (exit 143, 129). --watch rebuilds and restarts on the same port when the project's files change. --detach returns once the emulator answers; \`limg stop\` removes it.`
 
   static override examples = [
     {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
@@ -32,8 +35,11 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     'env-file': Flags.string({description: 'File of KEY=VALUE lines for the function\'s environment.'}),
     timeout: Flags.integer({description: 'Function timeout in seconds (default: limg.json\'s).'}),
     memory: Flags.integer({description: 'Function memory in MB (default: limg.json\'s).'}),
-    arch: Flags.string({description: 'Architecture to run (default: limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
+    arch: Flags.string({description: 'Architecture to run (default: the last limg build\'s, else limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
     build: Flags.boolean({description: 'Build first when the image is missing or older than the sources; --no-build runs the image as it is.', default: true, allowNo: true}),
+    'base-image': Flags.string({description: 'Base image for a rebuild (default: the last limg build\'s, else limg.json\'s).'}),
+    dockerfile: Flags.string({description: 'Dockerfile for a rebuild (default: the last limg build\'s, else the project\'s).'}),
+    'ca-cert': Flags.string({description: 'PEM certificate authority for a rebuild\'s install (default: the last limg build\'s).'}),
     rie: Flags.string({description: 'Path to AWS\'s aws-lambda-rie binary, for an image that has no emulator.'}),
     watch: Flags.boolean({char: 'w', description: 'Rebuild and restart when the project\'s files change.', default: false}),
   }
@@ -52,12 +58,17 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       timeout: flags.timeout,
       memory: flags.memory,
       arch: flags.arch,
+      baseImage: flags['base-image'],
+      dockerfile: flags.dockerfile,
+      caCert: flags['ca-cert'],
       build: flags.build,
       rie: flags.rie,
       signal: this.signal,
       onEvent: (event) => this.render(event),
+      onCarried: (carried) => this.note(`Building as the last limg build did: ${describeSettings(carried)}`),
       onLine: (line: LogLine) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
       onReady: (running) => this.note(`Ready: ${running.endpoint}\n(Ctrl-C stops and removes the container)`),
+      onWarning: (warning) => this.addWarning(warning),
     })
     if (flags.detach) {
       // Only a detached function is still there to invoke; a foreground run has ended by now.
@@ -66,7 +77,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       this.note('Stop it: limg stop')
       if (!json) this.log(result.endpoint)
     }
-    return result
+    return this.withWarnings(result)
   }
 
   private render(event: ServeEvent): void {
@@ -94,4 +105,9 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
         break
     }
   }
+}
+
+function describeSettings(settings: BuildSettings): string {
+  const flags: Record<keyof BuildSettings, string> = {arch: '--arch', baseImage: '--base-image', dockerfile: '--dockerfile', caCert: '--ca-cert'}
+  return Object.entries(settings).map(([key, value]) => `${flags[key as keyof BuildSettings]} ${value}`).join(' ')
 }

@@ -17,7 +17,7 @@ export default class Stop extends LimgCommand<StopResult> {
 
   public async run(): Promise<StopResult> {
     const {flags} = await this.parse(Stop)
-    const result = await stopLocal({dir: flags.dir})
+    const result = await stopLocal({dir: flags.dir, signal: this.signal})
     this.note(result.stopped.length === 0 ? 'Nothing was running.' : `Stopped and removed ${result.stopped.map((id) => id.slice(0, 12)).join(', ')}`)
     return result
   }

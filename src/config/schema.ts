@@ -1,5 +1,6 @@
 import {ARCHITECTURE_IDS, RUNTIME_IDS, type Architecture, type RuntimeId, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import {InvalidInputError} from '../errors/index.js'
+import {validateHandler} from './handler.js'
 
 export type Template = 'commonjs' | 'esm' | 'typescript'
 export const TEMPLATES: readonly Template[] = ['commonjs', 'esm', 'typescript']
@@ -28,13 +29,94 @@ export interface ProjectConfig {
   ecr: EcrSettings
   baseImage?: string
   caCert?: string
+  /** The project's own Dockerfile, when it is not ./Dockerfile; relative to the project. */
+  dockerfile?: string
+  /** Where a typescript function's build writes its JavaScript, when limg cannot read it from the project. */
+  outDir?: string
+}
+
+/**
+ * Every key limg.json may hold, and every key of its "ecr" object. The compiler checks each
+ * list against its interface (a key missing here, or here and not there, fails the build), so
+ * a new setting is one more line here beside its line in the interface.
+ */
+const PROJECT_KEYS = {
+  name: true,
+  runtime: true,
+  arch: true,
+  template: true,
+  handler: true,
+  memory: true,
+  timeout: true,
+  environment: true,
+  ecr: true,
+  baseImage: true,
+  caCert: true,
+  dockerfile: true,
+  outDir: true,
+} as const satisfies Record<keyof ProjectConfig, true>
+const ECR_KEYS = {repository: true, scanOnPush: true, imageTagMutability: true, maxImages: true} as const satisfies Record<keyof EcrSettings, true>
+
+export const PROJECT_CONFIG_KEYS = Object.keys(PROJECT_KEYS) as (keyof ProjectConfig)[]
+export const ECR_CONFIG_KEYS = Object.keys(ECR_KEYS) as (keyof EcrSettings)[]
+
+/**
+ * Warnings for keys limg.json holds that limg does not know (a typo such as "memroy" would
+ * otherwise leave the default in force without a word), naming the closest valid key.
+ */
+export function unknownKeyWarnings(raw: unknown, source: string): string[] {
+  if (!isObject(raw)) return []
+  const warnings = unknownKeys(raw, PROJECT_CONFIG_KEYS, '', source)
+  if (isObject(raw.ecr)) warnings.push(...unknownKeys(raw.ecr, ECR_CONFIG_KEYS, 'ecr.', source))
+  return warnings
+}
+
+function unknownKeys(raw: Record<string, unknown>, known: readonly string[], prefix: string, source: string): string[] {
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = closest(key, known)
+      const hint = near ? `did you mean "${prefix}${near}"?` : `limg.json takes ${known.map((k) => `"${prefix}${k}"`).join(', ')}.`
+      return `${source}: unknown key "${prefix}${key}" is ignored; ${hint}`
+    })
+}
+
+/** The valid key a typo most likely meant: same letters but case and separators, a prefix, or one or two edits away. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  const plain = (text: string): string => text.toLowerCase().replace(/[-_\s]/g, '')
+  let best: {key: string; distance: number} | undefined
+  for (const candidate of known) {
+    if (plain(candidate) === plain(key)) return candidate
+    if (plain(key).length >= 3 && plain(candidate).startsWith(plain(key))) return candidate
+    const distance = editDistance(plain(key), plain(candidate))
+    const allowed = Math.max(1, Math.min(2, Math.floor(candidate.length / 3)))
+    if (distance <= allowed && (!best || distance < best.distance)) best = {key: candidate, distance}
+  }
+  return best?.key
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) between two strings. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({length: a.length + 1}, (_, i) => [i, ...Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) d[0][j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
+  }
+  return d[a.length][b.length]
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 export const LIMITS = {memory: {min: 128, max: 10240}, timeout: {min: 1, max: 900}, maxImages: {min: 1, max: 1000}} as const
 
 const NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/
 const REPOSITORY_RULE = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/
-const HANDLER_RULE = /^[^\s]+\.[A-Za-z_$][\w$]*$/
 
 export function validateName(name: string): string {
   if (!NAME_RULE.test(name)) {
@@ -61,16 +143,6 @@ export function validateTemplate(template: string): Template {
     throw new InvalidInputError(`Unknown template "${template}".`, `Use one of: ${TEMPLATES.join(', ')}.`)
   }
   return template as Template
-}
-
-export function validateHandler(handler: string): string {
-  if (!HANDLER_RULE.test(handler)) {
-    throw new InvalidInputError(
-      `Invalid handler "${handler}": Lambda wants <file>.<export>, such as index.handler or src/app.main.`,
-      'Set "handler" in limg.json or pass --handler.',
-    )
-  }
-  return handler
 }
 
 /** Refuses combinations Lambda cannot run, naming the valid choices. */
@@ -123,6 +195,8 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
   const ecr = validateEcr(r.ecr ?? {}, name, source)
   const baseImage = str('baseImage')
   const caCert = str('caCert')
+  const dockerfile = str('dockerfile')
+  const outDir = str('outDir')
   return {
     name,
     runtime,
@@ -135,6 +209,8 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
     ecr,
     ...(baseImage ? {baseImage} : {}),
     ...(caCert ? {caCert} : {}),
+    ...(dockerfile ? {dockerfile} : {}),
+    ...(outDir ? {outDir} : {}),
   }
 }
 

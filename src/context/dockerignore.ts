@@ -58,18 +58,27 @@ export class DockerignoreMatcher {
 
   /** Whether `relPath` (slash-separated, relative to the context root) is excluded. */
   matches(relPath: string): boolean {
+    return this.lastMatch(relPath)?.exception === false
+  }
+
+  /** Whether a `!` line is what decides `relPath` (or a folder it sits in): the project asked for it by name. */
+  explicitlyIncludes(relPath: string): boolean {
+    return this.lastMatch(relPath)?.exception === true
+  }
+
+  private lastMatch(relPath: string): IgnorePattern | undefined {
     const file = posix.normalize(relPath)
     const parent = posix.dirname(file)
     const parentDirs = parent.split('/')
-    let matched = false
+    let last: IgnorePattern | undefined
     for (const pattern of this.patterns) {
       let match = pattern.regexp.test(file)
       if (!match && parent !== '.' && pattern.dirs <= parentDirs.length) {
         match = pattern.regexp.test(parentDirs.slice(0, pattern.dirs).join('/'))
       }
-      if (match) matched = !pattern.exception
+      if (match) last = pattern
     }
-    return matched
+    return last
   }
 
   /**

@@ -2,6 +2,7 @@ import {lstatSync, readFileSync} from 'node:fs'
 import {relative, sep} from 'node:path'
 import type {Readable} from 'node:stream'
 import {pack as tarPack, type Pack, type PackOptions} from 'tar-fs'
+import {type SecretReport, SecretFilter} from './deny-list.js'
 import {DockerignoreMatcher, parseDockerignore} from './dockerignore.js'
 
 /** A file limg adds to the context without writing it into the project. */
@@ -26,6 +27,8 @@ export interface PackedContext {
   stream: Readable
   /** Counts known once the stream has ended. */
   stats: {files: number; bytes: number}
+  /** Secrets the deny list kept out, filled as the stream is read. */
+  secrets: SecretReport
 }
 
 export const DOCKERIGNORE = '.dockerignore'
@@ -38,7 +41,9 @@ const INJECTED_MTIME = new Date(0)
  * with Docker's own rules, ignored directories skipped without being read (a large
  * node_modules costs one check), symbolic links sent as links and never followed (so
  * nothing outside the context leaves the machine), owners zeroed like the Docker CLI does.
- * Injected files (a rendered Dockerfile, a CA certificate) are appended to the stream only.
+ * Secrets (src/context/deny-list.ts) stay out whatever `.dockerignore` says, unless one of
+ * its `!` lines names them. Injected files (a rendered Dockerfile, a CA certificate, the
+ * install's registry settings) are appended to the stream only.
  */
 export function packContext(contextDir: string, options: PackContextOptions = {}): PackedContext {
   const ignoreText = readIgnoreFile(contextDir)
@@ -48,10 +53,12 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
   if (drops.length > 0) injected.set(DOCKERIGNORE, engineIgnoreText(ignoreText, drops))
   const stats = {files: 0, bytes: 0}
 
+  const secrets = new SecretFilter(matcher)
+
   const ignore = (absolute: string): boolean => {
     const rel = relative(contextDir, absolute).split(sep).join('/')
     if (injected.has(rel)) return true
-    if (!matcher.matches(rel)) return false
+    if (!matcher.matches(rel)) return secrets.keepsOut(rel, absolute)
     // An excluded directory is walked only when an exception names something inside it.
     if (!matcher.mayIncludeUnder(rel)) return true
     return !lstatSync(absolute).isDirectory()
@@ -76,7 +83,7 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
     },
   }
   // tar-stream's Pack is a streamx Readable, which Node's pipe and dockerode take as a stream.
-  return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats}
+  return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats, secrets: secrets.report}
 }
 
 function appendInjected(pack: Pack, files: Array<[string, string | Buffer]>, stats: {files: number; bytes: number}): void {

@@ -1,4 +1,5 @@
-import {type Template, validateHandler} from '../config/schema.js'
+import {splitHandler, validateHandler} from '../config/handler.js'
+import type {Template} from '../config/schema.js'
 
 /** A handler string taken apart, with the files Lambda would load it from. */
 export interface HandlerLocation {
@@ -31,10 +32,7 @@ const TYPESCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts']
  * @throws InvalidInputError when the handler is not `<file>.<export>`
  */
 export function locateHandler(handler: string, template: Template): HandlerLocation {
-  validateHandler(handler)
-  const dot = handler.lastIndexOf('.')
-  const module = handler.slice(0, dot)
-  const exportName = handler.slice(dot + 1)
+  const {module, export: exportName} = splitHandler(validateHandler(handler))
   const imageFiles = EXTENSIONS.map((ext) => `${module}${ext}`)
   const projectFiles = template === 'typescript' ? TYPESCRIPT_EXTENSIONS.map((ext) => `src/${module}${ext}`) : imageFiles
   return {module, export: exportName, imageFiles, projectFiles}

@@ -6,4 +6,3 @@
 export {CA_CERT_IMAGE_PATH, dockerfileTemplatePath, renderDockerfile, type RenderDockerfileOptions, type RenderedDockerfile} from './render.js'
 export {PROJECT_DOCKERFILE, declaresBaseImageArg, resolveDockerfile, type ResolveDockerfileOptions, type ResolvedDockerfile} from './resolve.js'
 export {locateHandler, type HandlerLocation} from './handler-file.js'
-export {TemplateError, renderTemplate, type TemplateValues} from './template.js'

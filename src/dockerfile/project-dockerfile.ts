@@ -4,6 +4,7 @@ import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
 import type {Template} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
+import {functionLayout} from '../project/layout.js'
 import {existingTargets, writeFilesAtomically} from '../project/write-files.js'
 import {renderDockerfile} from './render.js'
 import {PROJECT_DOCKERFILE, resolveDockerfile} from './resolve.js'
@@ -45,9 +46,9 @@ export interface ProjectDockerfileResult {
  */
 export async function projectDockerfile(options: ProjectDockerfileOptions): Promise<ProjectDockerfileResult> {
   const dir = resolve(options.dir)
-  const config = resolveConfig(await loadProjectConfig(dir), {arch: options.arch, baseImage: options.baseImage}, options.env ?? process.env)
-  const common = {runtime: config.runtime, arch: config.arch, template: config.template}
   const warnings: string[] = []
+  const config = resolveConfig(await loadProjectConfig(dir, {onWarning: (warning) => warnings.push(warning)}), {arch: options.arch, baseImage: options.baseImage}, options.env ?? process.env)
+  const common = {runtime: config.runtime, arch: config.arch, template: config.template}
   if (config.caCert) {
     warnings.push(`limg build adds lines that let the install steps trust ${config.caCert} (caCert); this Dockerfile shows none, and a written one gets none.`)
   }
@@ -57,14 +58,26 @@ export async function projectDockerfile(options: ProjectDockerfileOptions): Prom
     if (!options.force && (await existingTargets(dir, [{path: PROJECT_DOCKERFILE, content: ''}])).length > 0) {
       throw new InvalidInputError(`${path} already exists, and limg build uses it as it is; nothing was written.`, 'Pass --force to replace it with the template.')
     }
-    const rendered = renderDockerfile({...common, handler: config.handler, ...(config.baseImage ? {baseImage: config.baseImage} : {})})
+    const layout = await functionLayout(dir, config)
+    if (layout.install?.configFiles.length) {
+      warnings.push(`The written Dockerfile does not use ${layout.install.configFiles.join(', ')}: limg build keeps them out of the context, so copy them in a build stage if the install needs them, with a \`!\` line in .dockerignore.`)
+    }
+    const rendered = renderDockerfile({
+      ...common,
+      handler: config.handler,
+      ...(config.baseImage ? {baseImage: config.baseImage} : {}),
+      install: layout.install,
+      ...(layout.build ? {build: layout.build} : {}),
+    })
     await writeFilesAtomically(dir, [{path: PROJECT_DOCKERFILE, content: rendered.text}], options.signal)
     return {dockerfile: rendered.text, source: 'template', path, ...common, baseImage: rendered.baseImage, written: true, warnings}
   }
 
   const resolved = await resolveDockerfile(dir, config)
-  if (resolved.source === 'project' && !resolved.declaresBaseImageArg && (options.arch || options.baseImage)) {
-    warnings.push(`${resolved.path} declares no ARG BASE_IMAGE, so --arch and --base-image cannot change its FROM.`)
+  warnings.push(...resolved.notes)
+  for (const {from, to} of resolved.replacedBases) warnings.push(`FROM ${from} builds from ${to}, in the build only: ${resolved.path} itself is unchanged.`)
+  if (resolved.source === 'project' && !resolved.declaresBaseImageArg && resolved.replacedBases.length === 0 && (options.arch || options.baseImage)) {
+    warnings.push(`${resolved.path} neither declares ARG BASE_IMAGE nor starts FROM AWS's Lambda Node.js image, so --arch and --base-image cannot change its FROM.`)
   }
   return {
     dockerfile: resolved.text,

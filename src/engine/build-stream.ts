@@ -1,4 +1,5 @@
 import {BuildFailedError} from '../errors/index.js'
+import {plainText} from '../util/terminal-text.js'
 import {LineSplitter} from './line-splitter.js'
 
 /** What a build reports while it runs; the UI decides how to show it. */
@@ -44,6 +45,7 @@ export class BuildStreamParser {
   constructor(
     private readonly onEvent: (event: BuildEvent) => void = () => {},
     private readonly now: () => number = Date.now,
+    private readonly describe: (instruction: string) => string = (instruction) => instruction,
   ) {}
 
   /** Feeds a chunk of the raw stream; lines may be split across chunks. */
@@ -83,7 +85,9 @@ export class BuildStreamParser {
       this.onEvent({type: 'pull', status: message.status, ...(message.id ? {id: message.id} : {}), ...(message.progress ? {progress: message.progress} : {})})
     }
     if (message.stream !== undefined) {
-      for (const raw of message.stream.split('\n')) this.handleText(raw.replace(/\r$/, ''))
+      // npm and other tools colour their output when they think a terminal reads it; the
+      // codes would end up in messages, --json details and the live view.
+      for (const raw of message.stream.split('\n')) this.handleText(plainText(raw))
     }
   }
 
@@ -93,7 +97,7 @@ export class BuildStreamParser {
     const step = STEP_LINE.exec(trimmed)
     if (step) {
       this.finishStep()
-      this.current = {index: Number(step[1]), total: Number(step[2]), instruction: step[3], startedAt: this.now(), cached: false}
+      this.current = {index: Number(step[1]), total: Number(step[2]), instruction: this.describe(step[3]), startedAt: this.now(), cached: false}
       this.steps = Math.max(this.steps, this.current.total)
       this.tail.length = 0
       this.onEvent({type: 'step', index: this.current.index, total: this.current.total, instruction: this.current.instruction})
@@ -135,7 +139,7 @@ export class BuildStreamParser {
     const step = this.current
     const where = step ? `Step ${step.index}/${step.total} (${truncate(step.instruction, 80)}) failed` : 'The build failed'
     this.failure = new BuildFailedError(
-      `${where}: ${oneLine(reason)}`,
+      `${where}: ${oneLine(plainText(this.describe(reason)))}`,
       step ? 'Fix the step (its last output is shown), then build again.' : 'Check the Dockerfile and the build context, then build again.',
       {details: [...this.tail]},
     )

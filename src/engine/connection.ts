@@ -1,15 +1,37 @@
 import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
+import {STATUS_CODES} from 'node:http'
 import type {DockerOptions} from 'dockerode'
-import {EngineUnavailableError} from '../errors/index.js'
+import {EngineUnavailableError, InvalidInputError} from '../errors/index.js'
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock'
+/** How long the engine has to answer a ping or a plain API call, unless LIMG_ENGINE_TIMEOUT says otherwise. */
+export const DEFAULT_ENGINE_TIMEOUT_SECONDS = 30
 
 export interface EngineConnection {
   options: DockerOptions
   /** Where limg tried to reach the engine, for messages: `unix:///var/run/docker.sock`, `tcp://host:2376`. */
   target: string
+  /**
+   * The bound on connecting, the ping and every plain API call (inspect, create, remove...);
+   * undefined for none. Streams (builds, pulls, pushes, followed logs) are never bound by it.
+   */
+  timeoutMs?: number
+}
+
+/**
+ * LIMG_ENGINE_TIMEOUT, in seconds (fractions allowed, 0 for no bound), else 30 s: an address
+ * that accepts connections and never answers would otherwise hang every command.
+ */
+export function engineTimeoutMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.LIMG_ENGINE_TIMEOUT?.trim()
+  if (!raw) return DEFAULT_ENGINE_TIMEOUT_SECONDS * 1000
+  const seconds = Number(raw)
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new InvalidInputError(`LIMG_ENGINE_TIMEOUT="${raw}" is not a number of seconds.`, `Set it to how long the engine may take to answer, e.g. LIMG_ENGINE_TIMEOUT=60 (0 waits forever; default ${DEFAULT_ENGINE_TIMEOUT_SECONDS}).`)
+  }
+  return seconds === 0 ? undefined : Math.round(seconds * 1000)
 }
 
 /**
@@ -17,6 +39,12 @@ export interface EngineConnection {
  * the Docker CLI does, so limg talks to the same engine as `docker` on this shell.
  */
 export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConnection {
+  const timeoutMs = engineTimeoutMs(env)
+  const bound = timeoutMs === undefined ? {} : {timeoutMs}
+  return {...connectionTarget(env), ...bound}
+}
+
+function connectionTarget(env: NodeJS.ProcessEnv): EngineConnection {
   const host = env.DOCKER_HOST?.trim()
   if (!host) return {options: {socketPath: DEFAULT_SOCKET}, target: `unix://${DEFAULT_SOCKET}`}
   if (host.startsWith('unix://')) {
@@ -27,7 +55,7 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): EngineC
   try {
     url = new URL(host.includes('://') ? host : `tcp://${host}`)
   } catch (error) {
-    throw new EngineUnavailableError(
+    throw new InvalidInputError(
       `DOCKER_HOST="${host}" is not a valid engine address.`,
       'Use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.',
       {cause: error},
@@ -46,7 +74,8 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): EngineC
     }
   }
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EngineUnavailableError(`DOCKER_HOST="${host}" uses an unsupported scheme "${url.protocol}".`, 'Use unix://, tcp:// or ssh://.')
+    // A typo in the environment is bad input (exit 2), not an engine that is down (exit 3).
+    throw new InvalidInputError(`DOCKER_HOST="${host}" uses an unsupported scheme "${url.protocol}".`, 'Use unix://, tcp:// or ssh://.')
   }
   const tls = Boolean(env.DOCKER_TLS_VERIFY) || url.port === '2376' || url.protocol === 'https:'
   const options: DockerOptions = {
@@ -71,11 +100,20 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): EngineC
   return {options, target: host}
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE'])
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE'])
 
 /** Turns a socket-level failure into the message users need; other errors pass through. */
 export function asEngineError(error: unknown, target: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
+  // Node's HTTP parser failed: something answered, but not in HTTP (an SSH or database port).
+  if (code?.startsWith('HPE_')) return notAnEngine(target, 'it did not answer in HTTP', error)
+  if (code === 'EPROTO' || code?.startsWith('ERR_SSL_')) {
+    return new EngineUnavailableError(
+      `Cannot talk TLS with the Docker engine at ${target} (${code}).`,
+      'Use tcp://host:2375 for an engine without TLS, or tcp://host:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for one with TLS.',
+      {cause: error},
+    )
+  }
   if (!code || !UNREACHABLE.has(code)) return error
   const why = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such socket' : code
   const hint =
@@ -83,4 +121,27 @@ export function asEngineError(error: unknown, target: string): unknown {
       ? 'Add your user to the docker group, or run with access to the socket.'
       : 'Start the engine (systemctl start docker, or dockerd in the background), or point DOCKER_HOST at a running one.'
   return new EngineUnavailableError(`Cannot reach the Docker engine at ${target} (${why}).`, hint, {cause: error})
+}
+
+/** A ping answered by something other than a Docker engine (a web server, a proxy's error page). */
+export function notAnEngine(target: string, why: string, cause?: unknown): EngineUnavailableError {
+  return new EngineUnavailableError(
+    `${target} answered, but is not a Docker engine (${why}).`,
+    'Point DOCKER_HOST at the engine itself: unix:///var/run/docker.sock, tcp://host:2375 (2376 with TLS) or ssh://user@host.',
+    {cause},
+  )
+}
+
+/** `HTTP 404 Not Found`, for an engine's or an impostor's status code. */
+export function describeStatus(statusCode: number): string {
+  return `HTTP ${statusCode}${STATUS_CODES[statusCode] ? ` ${STATUS_CODES[statusCode]}` : ''}`
+}
+
+/** The engine took longer than LIMG_ENGINE_TIMEOUT to answer. */
+export function engineTimeoutError(target: string, timeoutMs: number): EngineUnavailableError {
+  const seconds = Number((timeoutMs / 1000).toFixed(3))
+  return new EngineUnavailableError(
+    `The Docker engine at ${target} did not answer within ${seconds} s.`,
+    'Check that the engine runs and DOCKER_HOST points at it (an address that accepts connections and stays silent is not an engine); LIMG_ENGINE_TIMEOUT=<seconds> waits longer.',
+  )
 }

@@ -3,7 +3,7 @@ import type {Readable} from 'node:stream'
 import type Docker from 'dockerode'
 import {InterruptedError} from '../errors/index.js'
 import {type BuildEvent, BuildStreamParser, type BuildStreamResult} from './build-stream.js'
-import {asEngineError, connectionFromEnv, type EngineConnection} from './connection.js'
+import {asEngineError, connectionFromEnv, describeStatus, type EngineConnection, engineTimeoutError, notAnEngine} from './connection.js'
 import type {BuildImageOptions, Engine, ImageInfo, PullProgress} from './engine.js'
 import {LineSplitter} from './line-splitter.js'
 
@@ -18,8 +18,23 @@ export class DockerEngine implements Engine {
     this.target = target
   }
 
-  async ping(): Promise<void> {
-    await this.call(() => this.docker.ping())
+  /**
+   * Checks that a Docker engine answers at the target: an HTTP answer other than the engine's
+   * `OK` is something else listening there. `signal` (Ctrl-C) ends the wait at once.
+   */
+  async ping(signal?: AbortSignal): Promise<void> {
+    let answer: unknown
+    try {
+      answer = await (this.docker.ping as (options: {abortSignal?: AbortSignal}) => Promise<unknown>).call(this.docker, signal ? {abortSignal: signal} : {})
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new InterruptedError()
+      const statusCode = (error as {statusCode?: number}).statusCode
+      // dockerode puts the whole answer (an HTML page) in its message; the status says enough.
+      if (statusCode !== undefined && statusCode !== 500) throw notAnEngine(this.target, describeStatus(statusCode), error)
+      throw asEngineError(error, this.target)
+    }
+    const text = Buffer.isBuffer(answer) ? answer.toString('utf8') : String(answer)
+    if (text.trim() !== 'OK') throw notAnEngine(this.target, `${describeStatus(200)}, but not the engine's "OK" to a ping`)
   }
 
   async buildImage(context: Readable, options: BuildImageOptions, onEvent?: (event: BuildEvent) => void): Promise<BuildStreamResult> {
@@ -31,13 +46,12 @@ export class DockerEngine implements Engine {
         buildargs: options.buildArgs ?? {},
         labels: options.labels ?? {},
         nocache: options.noCache ?? false,
-        pull: options.pull ? 'true' : undefined,
         // Intermediate containers of failed steps would pile up otherwise.
         forcerm: true,
         rm: true,
       } as Docker.ImageBuildOptions),
     )) as IncomingMessage
-    const parser = new BuildStreamParser(onEvent)
+    const parser = new BuildStreamParser(onEvent, Date.now, options.describeInstruction)
     await this.follow(response, (chunk) => parser.write(chunk), options.signal)
     return parser.end()
   }
@@ -107,9 +121,9 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async removeImage(ref: string, options: {force?: boolean} = {}): Promise<void> {
+  async removeImage(ref: string, options: {force?: boolean; keepParents?: boolean} = {}): Promise<void> {
     try {
-      await this.docker.getImage(ref).remove({force: options.force ?? false})
+      await this.docker.getImage(ref).remove({force: options.force ?? false, noprune: options.keepParents ?? false})
     } catch (error) {
       if ((error as {statusCode?: number}).statusCode === 404) return
       throw asEngineError(error, this.target)
@@ -159,12 +173,41 @@ export async function connectEngine(connection: EngineConnection = connectionFro
   // Loaded on first use: dockerode pulls in gRPC, protobuf and ssh2 at import time, about a
   // fifth of a second that commands which never reach the engine should not pay.
   const {default: Dockerode} = await import('dockerode')
-  return new DockerEngine(new Dockerode(connection.options), connection.target)
+  const docker = new Dockerode(connection.options)
+  if (connection.timeoutMs !== undefined) boundPlainCalls(docker, connection.timeoutMs, connection.target)
+  return new DockerEngine(docker, connection.target)
 }
 
-/** The engine named by DOCKER_HOST (or the local socket), checked to answer. */
-export async function createEngine(env: NodeJS.ProcessEnv = process.env): Promise<DockerEngine> {
+/** The engine named by DOCKER_HOST (or the local socket), checked to answer; `signal` (Ctrl-C) stops the wait. */
+export async function createEngine(env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<DockerEngine> {
   const engine = await connectEngine(connectionFromEnv(env))
-  await engine.ping()
+  await engine.ping(signal)
   return engine
+}
+
+interface ModemDial {
+  dial(options: {isStream?: boolean; hijack?: boolean; abortSignal?: AbortSignal}, callback: (error: unknown, data?: unknown) => void): void
+}
+
+/**
+ * Bounds every request that answers in one piece (the ping, inspect, create, start, stop,
+ * remove, list...) by `timeoutMs`, so an address that accepts connections and never answers
+ * fails with a message instead of hanging. Streams (builds, pulls, pushes, followed logs,
+ * archives) are left unbounded: a build step may be silent for minutes, and they start only
+ * after a ping has answered. docker-modem's own `timeout` cannot tell the two apart (it is a
+ * socket idle timeout on every request), so the bound is set here, request by request, the
+ * one place the client is built.
+ */
+function boundPlainCalls(docker: Docker, timeoutMs: number, target: string): void {
+  const modem = docker.modem as ModemDial
+  const dial = modem.dial.bind(modem)
+  modem.dial = (options, callback) => {
+    if (options.isStream || options.hijack) return dial(options, callback)
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const abortSignal = options.abortSignal ? AbortSignal.any([options.abortSignal, timeout]) : timeout
+    dial({...options, abortSignal}, (error, data) => {
+      if (error && timeout.aborted && !options.abortSignal?.aborted) callback(engineTimeoutError(target, timeoutMs))
+      else callback(error, data)
+    })
+  }
 }

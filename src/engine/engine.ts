@@ -11,9 +11,9 @@ export interface BuildImageOptions {
   buildArgs?: Record<string, string>
   labels?: Record<string, string>
   noCache?: boolean
-  /** Ask the engine to pull a newer base image. */
-  pull?: boolean
   signal?: AbortSignal
+  /** How a step's instruction is shown in events and errors (the caller may have added to the Dockerfile). */
+  describeInstruction?: (instruction: string) => string
 }
 
 export interface ImageInfo {
@@ -59,5 +59,6 @@ export interface Engine {
    * removed. Works the same against a remote engine.
    */
   existingPaths(image: string, paths: string[], labels?: Record<string, string>): Promise<string[]>
-  removeImage(ref: string, options?: {force?: boolean}): Promise<void>
+  /** Removes an image; `keepParents` keeps its untagged parent layers (the build cache). Gone already is not an error. */
+  removeImage(ref: string, options?: {force?: boolean; keepParents?: boolean}): Promise<void>
 }

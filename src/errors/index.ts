@@ -27,6 +27,17 @@ export class InvalidInputError extends LimgError {
   }
 }
 
+/**
+ * An event Lambda's Invoke API would refuse before the function runs: exit 2 like any bad
+ * input, with Lambda's own exception name as the code (`InvalidRequestContentException`,
+ * `RequestEntityTooLargeException`) so scripts can match the same names as against AWS.
+ */
+export class InvalidEventError extends LimgError {
+  constructor(lambdaException: string, message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(`${lambdaException}: ${message}`, suggestion, lambdaException, 2, options)
+  }
+}
+
 /** The Docker engine cannot be reached. */
 export class EngineUnavailableError extends LimgError {
   constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
@@ -62,10 +73,21 @@ export class DiskFullError extends LimgError {
   }
 }
 
-/** Ctrl-C: work stopped and cleaned up; 130 as shells report SIGINT. */
+/**
+ * The signals limg stops on, cleaning up first, and the exit code of each: 128 + the
+ * signal's number, as shells report a process the signal ended. SIGHUP is a closed
+ * terminal or a dropped SSH session, SIGTERM a `kill` or a CI runner cancelling a job.
+ */
+export const SIGNAL_EXIT_CODES = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const
+export type StopSignal = keyof typeof SIGNAL_EXIT_CODES
+
+/** Ctrl-C (or SIGHUP, SIGTERM): work stopped and cleaned up; the exit code says which signal. */
 export class InterruptedError extends LimgError {
-  constructor(message = 'Interrupted; stopped and cleaned up.') {
-    super(message, undefined, 'INTERRUPTED', 130)
+  constructor(
+    readonly signal: StopSignal = 'SIGINT',
+    message = `Interrupted (${signal}); stopped and cleaned up.`,
+  ) {
+    super(message, undefined, 'INTERRUPTED', SIGNAL_EXIT_CODES[signal])
   }
 }
 
@@ -78,5 +100,7 @@ export const EXIT_CODES = {
   registry: 5,
   localRun: 6,
   diskFull: 7,
-  interrupted: 130,
+  hangup: SIGNAL_EXIT_CODES.SIGHUP,
+  interrupted: SIGNAL_EXIT_CODES.SIGINT,
+  terminated: SIGNAL_EXIT_CODES.SIGTERM,
 } as const

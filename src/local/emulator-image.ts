@@ -8,12 +8,14 @@ import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
 import type {ContainerEngine} from '../engine/containers.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
 import {LocalRunError} from '../errors/index.js'
-import {cacheDir} from './cache-dir.js'
+import {renderTemplate} from '../template/template.js'
+import {cacheRoot} from '../util/cache-root.js'
+import {packagePath} from '../util/package-files.js'
 
 export const AWS_ENTRYPOINT = '/lambda-entrypoint.sh'
 export const AWS_RIE_PATH = '/usr/local/bin/aws-lambda-rie'
 export const RAPID_RIE_PATH = '/var/rapid/aws-lambda-rie'
-const TEMPLATE = new URL('../../templates/local/rie.Dockerfile', import.meta.url)
+const RIE_TEMPLATE = packagePath('templates', 'local', 'rie.Dockerfile')
 
 /** AWS's file names for the emulator binary of each architecture. */
 export function rieFileName(arch: Architecture): string {
@@ -22,7 +24,7 @@ export function rieFileName(arch: Architecture): string {
 
 /** Where a cached emulator binary is looked for when `--rie` is not given. */
 export function cachedRiePath(arch: Architecture, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheDir(env), 'rie', rieFileName(arch))
+  return join(cacheRoot(env), 'rie', rieFileName(arch))
 }
 
 /**
@@ -36,12 +38,11 @@ export async function carriesEmulator(containers: ContainerEngine, image: ImageI
 
 export function renderRieDockerfile(template: string, baseImage: string, image: Pick<ImageInfo, 'entrypoint' | 'cmd'>): string {
   // Setting ENTRYPOINT resets an inherited CMD, so the image's own CMD is written out again.
-  const fill: Record<string, string> = {
-    BASE_IMAGE: baseImage,
-    ENTRYPOINT: JSON.stringify([RAPID_RIE_PATH, ...image.entrypoint]),
-    CMD: JSON.stringify(image.cmd),
-  }
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => fill[key] ?? '')
+  return renderTemplate(template, {
+    baseImage,
+    entrypoint: JSON.stringify([RAPID_RIE_PATH, ...image.entrypoint]),
+    cmd: JSON.stringify(image.cmd),
+  }, RIE_TEMPLATE)
 }
 
 export interface EmulatorImageRequest {
@@ -73,7 +74,7 @@ export async function emulatorImage(engine: Engine, request: EmulatorImageReques
   const digest = createHash('sha256').update(request.image.id).update(binary).digest('hex').slice(0, 16)
   const ref = `limg-rie:${digest}`
   if (await engine.inspectImage(ref)) return ref
-  const template = await readFile(TEMPLATE, 'utf8')
+  const template = await readFile(RIE_TEMPLATE, 'utf8')
   const context = await mkdtemp(join(tmpdir(), 'limg-rie-'))
   try {
     await writeFile(join(context, 'Dockerfile'), renderRieDockerfile(template, request.image.repoTags[0] ?? request.image.id, request.image))

@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import type {ProjectConfig} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
+import {fsReason} from '../util/fs-errors.js'
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -42,7 +43,9 @@ export async function readEnvFile(file: string, env: NodeJS.ProcessEnv = process
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new InvalidInputError(`Cannot read the env file ${file}: ${(error as Error).message}.`, 'Check the --env-file path.', {cause: error})
+    const reason = fsReason(error)
+    if (!reason) throw error
+    throw new InvalidInputError(`Cannot read the env file ${file}: ${reason}.`, 'Check the --env-file path.', {cause: error})
   }
   return parseEnvFile(text, file, env)
 }
@@ -55,8 +58,9 @@ export interface EnvironmentSources {
 
 /**
  * The function's environment, lowest to highest: limg.json `environment`, `--env-file`,
- * `--env`; then the values Lambda itself sets from the function's configuration, which a
- * user variable cannot override (Lambda reserves them too).
+ * `--env`; then the values Lambda itself sets from the function's configuration and
+ * region, which a user variable cannot override (Lambda reserves them too). The region is
+ * the one AWS_REGION or AWS_DEFAULT_REGION names in limg's own environment, else us-east-1.
  */
 export function functionEnvironment(sources: EnvironmentSources, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const merged: Record<string, string> = {...sources.config.environment, ...sources.envFile}
@@ -64,12 +68,23 @@ export function functionEnvironment(sources: EnvironmentSources, env: NodeJS.Pro
     const assignment = parseAssignment(text, '--env', env)
     if (assignment) merged[assignment[0]] = assignment[1]
   }
+  // Lambda always sets the region: an SDK client created without one fails with "Region is
+  // missing" only locally. The emulator's function ARN names us-east-1, so that is the default.
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1'
   return {
     ...merged,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
     AWS_LAMBDA_FUNCTION_NAME: sources.config.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(sources.config.memory),
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(sources.config.timeout),
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${sources.config.name}`,
   }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined
 }
 
 export function toDockerEnv(environment: Record<string, string>): string[] {

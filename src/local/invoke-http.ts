@@ -1,4 +1,5 @@
 import {request} from 'node:http'
+import {InterruptedError} from '../errors/index.js'
 import type {RawReply} from './outcome.js'
 
 export const INVOKE_PATH = '/2015-03-31/functions/function/invocations'
@@ -10,10 +11,15 @@ export interface HttpTarget {
 
 /**
  * One POST to the emulator. Failures of the connection (reset, refused, an empty reply)
- * come back as values: telling them apart from a function error is the point.
+ * come back as values: telling them apart from a function error is the point. An abort
+ * (Ctrl-C) is not a failure of the emulator: it rejects with the signal's reason.
  */
 export function postInvocation(target: HttpTarget, event: Buffer, signal?: AbortSignal): Promise<RawReply> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const settle = (failure: string): void => {
+      if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : new InterruptedError())
+      else resolve({error: failure})
+    }
     const req = request(
       {
         host: target.host,
@@ -29,10 +35,10 @@ export function postInvocation(target: HttpTarget, event: Buffer, signal?: Abort
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => resolve({statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')}))
-        res.on('error', (error) => resolve({error: error.message}))
+        res.on('error', (error) => settle(error.message))
       },
     )
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({error: error.code ?? error.message}))
+    req.on('error', (error: NodeJS.ErrnoException) => settle(error.code ?? error.message))
     req.end(event)
   })
 }

@@ -53,7 +53,8 @@ const queues = new Map<string, Promise<unknown>>()
 export async function invokeFunction(engine: ContainerEngine, request: InvokeRequest): Promise<InvokeReport> {
   const {container, port} = await resolveTarget(engine, request)
   const target: HttpTarget = {host: HOST, port}
-  await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? 30_000, ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
+  // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
+  await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? (container ? 30_000 : 5_000), ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
   const key = container ?? `port-${port}`
   const previous = queues.get(key) ?? Promise.resolve()
   const mine = previous.catch(() => undefined).then(() => invokeLocked(engine, key, container, target, request))

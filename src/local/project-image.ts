@@ -1,10 +1,7 @@
-import {mkdir, readFile, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {readLastBuild} from '../build/last-build.js'
 import type {ProjectConfig} from '../config/schema.js'
 import type {Engine, ImageInfo} from '../engine/engine.js'
 import {LocalRunError} from '../errors/index.js'
-import {cacheDir} from './cache-dir.js'
-import {projectId} from './labels.js'
 import {newestSourceMtime} from './sources.js'
 
 /** What `limg run` asks of `limg build`: build the project's image, say which it is. */
@@ -15,36 +12,19 @@ export function projectImageRef(config: Pick<ProjectConfig, 'name' | 'arch'>): s
   return `${config.name.toLowerCase()}:${config.arch}`
 }
 
-/**
- * When limg last built or checked this project's image. A fully cached build returns the
- * old image with its old Created time; without this stamp that image would look stale forever.
- */
-function stampFile(dir: string, env: NodeJS.ProcessEnv): string {
-  return join(cacheDir(env), 'local', `${projectId(dir)}.json`)
-}
-
-async function stampedAt(dir: string, imageId: string, env: NodeJS.ProcessEnv): Promise<number> {
-  try {
-    const stamp = JSON.parse(await readFile(stampFile(dir, env), 'utf8')) as {imageId?: string; builtAt?: number}
-    return stamp.imageId === imageId && typeof stamp.builtAt === 'number' ? stamp.builtAt : 0
-  } catch {
-    return 0
-  }
-}
-
-async function stamp(dir: string, imageId: string, builtAt: number, env: NodeJS.ProcessEnv): Promise<void> {
-  await mkdir(join(cacheDir(env), 'local'), {recursive: true})
-  await writeFile(stampFile(dir, env), JSON.stringify({imageId, builtAt}))
-}
-
 export interface ImageFreshness {
   stale: boolean
   reason?: 'missing' | 'sources-changed'
 }
 
+/**
+ * Whether the image predates the project's files. A fully cached build returns the old
+ * image with its old Created time, so the time limg's last build of it started counts too.
+ */
 export async function imageFreshness(dir: string, image: ImageInfo | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ImageFreshness> {
   if (!image) return {stale: true, reason: 'missing'}
-  const builtAt = Math.max(Date.parse(image.created) || 0, await stampedAt(dir, image.id, env))
+  const last = await readLastBuild(dir, env)
+  const builtAt = Math.max(Date.parse(image.created) || 0, last?.imageId === image.id ? last.startedAt : 0)
   return builtAt >= (await newestSourceMtime(dir)) ? {stale: false} : {stale: true, reason: 'sources-changed'}
 }
 
@@ -71,10 +51,8 @@ export async function projectImage(engine: Engine, request: ProjectImageRequest)
   const freshness = await imageFreshness(request.dir, existing, env)
   if (existing && !freshness.stale) return existing
   request.onBuild?.(freshness.reason ?? 'missing')
-  const startedAt = Date.now()
   const built = await request.builder({dir: request.dir, config: request.config, ...(request.signal ? {signal: request.signal} : {})})
   const image = await engine.inspectImage(built.image)
   if (!image) throw new LocalRunError(`The build reported ${built.image}, but the engine has no such image.`, 'Run `limg build` and check its output.')
-  await stamp(request.dir, image.id, startedAt, env)
   return image
 }

@@ -1,8 +1,8 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join, posix, relative, sep} from 'node:path'
 import {locateHandler} from '../dockerfile/handler-file.js'
-import {renderTemplate} from '../dockerfile/template.js'
-import {templatesDir} from '../dockerfile/templates-dir.js'
+import {renderTemplate} from '../template/template.js'
+import {packagePath} from '../util/package-files.js'
 import {CONFIG_FILE} from '../config/load.js'
 import type {ProjectConfig, Template} from '../config/schema.js'
 import {configFileContent} from './limg-json.js'
@@ -25,7 +25,7 @@ export const DOCKERIGNORE = '.dockerignore'
  * (lockfileVersion 2, which every runtime's npm reads) and limg.json.
  */
 export function scaffoldFiles(config: ProjectConfig): PlannedFile[] {
-  const root = join(templatesDir(), 'project')
+  const root = packagePath('templates', 'project')
   const location = locateHandler(config.handler, config.template)
   const handlerTemplate = HANDLER_TEMPLATE_FILE[config.template]
   const handlerPath = `${handlerTemplate.dir}${location.module}${handlerTemplate.ext}`
@@ -58,7 +58,7 @@ export function scaffoldFiles(config: ProjectConfig): PlannedFile[] {
 
 /** The .dockerignore every project gets, for adoption of projects that lack one. */
 export function dockerignoreFile(): PlannedFile {
-  const file = join(templatesDir(), 'project', 'common', `_${DOCKERIGNORE.slice(1)}`)
+  const file = packagePath('templates', 'project', 'common', `_${DOCKERIGNORE.slice(1)}`)
   return {path: DOCKERIGNORE, content: renderTemplate(readFileSync(file, 'utf8'), {}, file)}
 }
 

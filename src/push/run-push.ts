@@ -24,6 +24,8 @@ export interface PushRequest {
   maxImages?: number
   signal?: AbortSignal
   onEvent?: (event: PushEvent) => void
+  /** Told about limg.json keys limg does not know. */
+  onWarning?: (message: string) => void
   env?: NodeJS.ProcessEnv
 }
 
@@ -41,7 +43,7 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
     maxImages: validateInteger('max-images', request.maxImages ?? project?.ecr.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
   }
   const image = request.image ?? builtImageRef(project?.name ?? '', arch)
-  const engine = await createEngine(env)
+  const engine = await createEngine(env, request.signal)
   // The SDK is loaded here, not at start-up: it costs about 0.1 s that `limg push --help` should not pay.
   const {SdkEcrApi} = await import('../registry/sdk-ecr-api.js')
   const ecr = new SdkEcrApi({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {}), env})
@@ -64,7 +66,7 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
 /** limg.json is optional when --image and --repository say everything it would. */
 async function projectOrNothing(dir: string, request: PushRequest): Promise<ProjectConfig | undefined> {
   try {
-    return await loadProjectConfig(dir)
+    return await loadProjectConfig(dir, request.onWarning ? {onWarning: request.onWarning} : {})
   } catch (error) {
     const missing = error instanceof InvalidInputError && /^No limg\.json/.test(error.message)
     if (missing && request.image && request.repository) return undefined

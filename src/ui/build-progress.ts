@@ -1,4 +1,5 @@
 import type {BuildProgressEvent} from '../build/events.js'
+import {describeKeptOut} from '../context/deny-list.js'
 
 export interface ProgressOutput {
   write(text: string): void
@@ -30,7 +31,15 @@ export class BuildProgressRenderer {
   readonly handle = (event: BuildProgressEvent): void => {
     switch (event.type) {
       case 'context': {
-        this.line(`Building ${event.tags.join(', ')} for ${event.platform} from ${event.baseImage} (${event.dockerfile === 'template' ? "limg's Dockerfile template" : "the project's Dockerfile"})`)
+        const install = event.install ? `, dependencies with ${event.install}` : ''
+        this.line(`Building ${event.tags.join(', ')} for ${event.platform} from ${event.baseImage} (${event.dockerfile === 'template' ? "limg's Dockerfile template" : "the project's Dockerfile"}${install})`)
+        for (const {from, to} of event.replacedBases) this.line(`  FROM ${from} builds from ${to} (in the build only; the Dockerfile is unchanged)`)
+        break
+      }
+      case 'secrets': {
+        if (event.keptOut.length > 0) this.line(`Kept out of the image (secrets): ${describeKeptOut(event.keptOut)}. A \`!path\` line in .dockerignore puts one back.`)
+        if (event.reincluded.length > 0) this.line(`In the image because .dockerignore names them: ${describeKeptOut(event.reincluded)}.`)
+        if (event.installConfig.length > 0) this.line(`${event.installConfig.join(', ')}: read by the dependency install only, in no layer of the image.`)
         break
       }
       case 'base-pull': {

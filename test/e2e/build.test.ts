@@ -36,7 +36,7 @@ describe('limg build (e2e)', function () {
   it('prints exactly the result object with --json', async () => {
     const run = await limg(['build', '--json', '--base-image', base, '--tag', tag], dir)
     assert.equal(run.exitCode, 0, run.stdout + run.stderr)
-    assert.deepEqual(Object.keys(run.json).sort(), ['architecture', 'baseImage', 'cachedSteps', 'dockerfile', 'durationMs', 'image', 'imageId', 'runtime', 'sizeBytes', 'steps', 'warnings'])
+    assert.deepEqual(Object.keys(run.json).sort(), ['architecture', 'baseImage', 'cachedSteps', 'dockerfile', 'durationMs', 'image', 'imageId', 'install', 'keptOut', 'runtime', 'sizeBytes', 'steps', 'warnings'])
     assert.equal(run.json.image, tag)
     assert.equal(run.json.architecture, 'x86_64')
     assert.equal(run.json.baseImage, base)
@@ -63,8 +63,23 @@ describe('limg build (e2e)', function () {
     assert.equal(run.exitCode, 4, run.stdout)
     const error = run.json.error as {code: string; message: string; details: string[]}
     assert.equal(error.code, 'BUILD_FAILED')
-    assert.match(error.message, /Step 2\/\d+ \(RUN echo "e2e marker output" && false\) failed/)
+    // The step as the Dockerfile writes it, without the CA limg gives the RUN step.
+    assert.match(error.message, /Step \d+\/\d+ \(RUN echo "e2e marker output" && false\) failed/)
     assert.ok(error.details.some((line) => line.includes('e2e marker output')))
+  })
+
+  it('keeps the colour codes of a failing step\'s output out of the message and its details, also with --json', async () => {
+    const failing = join(root, 'Dockerfile.coloured')
+    await writeFile(failing, `FROM ${base}\nRUN printf '\\033[1;31mcoloured failure\\033[0m\\n' && false\n`)
+    const json = await limg(['build', '--json', '--dockerfile', failing, '--tag', tag], dir)
+    assert.equal(json.exitCode, 4, json.stdout)
+    const error = json.json.error as {details: string[]}
+    assert.ok(error.details.includes('coloured failure'), JSON.stringify(error.details))
+    assert.ok(!json.stdout.includes('\\u001b'), json.stdout)
+    const human = await limg(['build', '--dockerfile', failing, '--tag', tag], dir)
+    assert.equal(human.exitCode, 4)
+    assert.match(human.stderr, /^ {2}\| coloured failure$/m)
+    assert.ok(!human.stderr.includes('\u001b'), human.stderr)
   })
 
   it('exits 3 naming the engine it tried when DOCKER_HOST points at nothing', async () => {

@@ -39,4 +39,25 @@ describe('the command line (e2e)', function () {
     assert.equal(error.code, 'INVALID_INPUT')
     assert.match(error.message, /bogus/)
   })
+
+  it('answers an unknown command in one line, and as one JSON error with --json (exit 2)', async () => {
+    const run = await limg(['bogus'], cwd)
+    assert.equal(run.exitCode, 2)
+    assert.equal(run.stdout, '')
+    assert.equal(run.stderr, 'Error: command bogus not found Run `limg --help` for the commands and their flags.')
+    const json = await limg(['bogus', '--json'], cwd)
+    assert.equal(json.exitCode, 2)
+    assert.deepEqual(json.json, {error: {code: 'INVALID_INPUT', message: 'command bogus not found', exitCode: 2, suggestion: 'Run `limg --help` for the commands and their flags.'}})
+  })
+
+  it("takes a flag's own check failing as bad input in one line (exit 2), and a --dir that does not exist", async () => {
+    const rie = await limg(['base', 'build', '--rie', 'no-such-rie'], cwd)
+    assert.equal(rie.exitCode, 2, rie.stderr)
+    assert.equal(rie.stderr, 'Error: Parsing --rie No file found at no-such-rie See more help with --help')
+    for (const command of ['build', 'run', 'invoke', 'dockerfile', 'push']) {
+      const run = await limg([command, '--dir', '/no/such/folder', '--json'], cwd, {input: '{}'})
+      assert.equal(run.exitCode, 2, `${command}: ${run.stdout}`)
+      assert.match((run.json.error as {message: string}).message, /^The project folder \/no\/such\/folder does not exist\.$/, command)
+    }
+  })
 })

@@ -1,8 +1,9 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {type CliRun, limg as runLimg} from '../support/cli.js'
+import {execa} from 'execa'
+import {BIN, type CliRun, limg as runLimg} from '../support/cli.js'
 
 
 
@@ -86,13 +87,32 @@ describe('limg dockerfile (e2e)', function () {
     await rm(join(dir, 'Dockerfile'))
   })
 
-  it('warns when a project Dockerfile cannot take --arch', async () => {
+  it('warns when a project Dockerfile cannot take --arch or --base-image', async () => {
     const own = join(root, 'own')
     await limg(['init', own, '--yes', '--json'], root)
-    await writeFile(join(own, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["index.handler"]\n')
+    await writeFile(join(own, 'Dockerfile'), 'FROM mirror.example/custom-node:20\nCOPY . ./\nCMD ["index.handler"]\n')
     const run = await limg(['dockerfile', '--json', '--dir', own, '--arch', 'arm64'], root)
-    assert.equal(run.exitCode, 0)
-    assert.match((run.json.warnings as string[]).join(' '), /no ARG BASE_IMAGE/)
+    assert.equal(run.exitCode, 0, run.stdout)
+    assert.match((run.json.warnings as string[]).join(' '), /neither declares ARG BASE_IMAGE nor starts FROM AWS's Lambda Node\.js image/)
+  })
+
+  it("points a project Dockerfile's FROM of AWS's image at --base-image in the stream, and refuses another Node.js major", async () => {
+    const own = join(root, 'own-aws')
+    await limg(['init', own, '--yes', '--json', '--runtime', 'nodejs20.x'], root)
+    const text = 'FROM public.ecr.aws/lambda/nodejs:20 AS build\nRUN true\nFROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["index.handler"]\n'
+    await writeFile(join(own, 'Dockerfile'), text)
+    const run = await limg(['dockerfile', '--json', '--dir', own, '--base-image', 'mirror.example/lambda/nodejs:20-x86_64'], root)
+    assert.equal(run.exitCode, 0, run.stdout)
+    assert.equal(run.json.dockerfile, text.replaceAll('public.ecr.aws/lambda/nodejs:20', 'mirror.example/lambda/nodejs:20-x86_64'))
+    assert.match((run.json.warnings as string[]).join(' '), /FROM public\.ecr\.aws\/lambda\/nodejs:20 builds from mirror\.example\/lambda\/nodejs:20-x86_64, in the build only/)
+    assert.equal(await readFile(join(own, 'Dockerfile'), 'utf8'), text, 'the file itself is unchanged')
+
+    await writeFile(join(own, 'Dockerfile'), text.replaceAll(':20', ':22'))
+    const mismatch = await limg(['dockerfile', '--json', '--dir', own], root)
+    assert.equal(mismatch.exitCode, 2)
+    const error = mismatch.json.error as {message: string; suggestion: string}
+    assert.match(error.message, /builds FROM public\.ecr\.aws\/lambda\/nodejs:22 \(Node\.js 22\), but limg\.json's runtime is nodejs20\.x/)
+    assert.match(error.suggestion, /"runtime": "nodejs22\.x"/)
   })
 
   it('fails with exit 2 and a suggestion outside a project, writing nothing', async () => {
@@ -103,5 +123,43 @@ describe('limg dockerfile (e2e)', function () {
     assert.match(error.message, /No limg\.json/)
     assert.match(error.suggestion, /limg init/)
     assert.deepEqual(await readdir(empty), [])
+  })
+
+  it('warns about a key limg.json holds that limg does not know, naming the closest, also in --json; a byte-order mark is fine', async () => {
+    const typo = join(root, 'typo')
+    const init = await limg(['init', typo, '--yes', '--json'], root)
+    assert.equal(init.exitCode, 0, init.stdout)
+    const file = join(typo, 'limg.json')
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    await writeFile(file, `\uFEFF${JSON.stringify({...config, memroy: 1024})}`)
+    const warning = `${file}: unknown key "memroy" is ignored; did you mean "memory"?`
+    const json = await limg(['dockerfile', '--json'], typo)
+    assert.equal(json.exitCode, 0, json.stdout)
+    assert.deepEqual(json.json.warnings, [warning])
+    const human = await limg(['dockerfile'], typo)
+    assert.equal(human.exitCode, 0, human.stderr)
+    assert.match(human.stderr, new RegExp(`^Warning: ${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))
+  })
+
+  it('says limg.json cannot be read by this user, in one line (exit 2)', async function () {
+    if (process.getuid?.() !== 0) this.skip()
+    const parent = await mkdtemp(join(tmpdir(), 'limg-e2e-unreadable-'))
+    await chmod(parent, 0o755)
+    const project = join(parent, 'fn')
+    try {
+      assert.equal((await limg(['init', project, '--yes'], parent)).exitCode, 0)
+      await chmod(project, 0o755)
+      await chmod(join(project, 'limg.json'), 0o600)
+      const run = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', BIN, 'dockerfile'], {
+        cwd: project,
+        reject: false,
+        env: {HOME: parent, PATH: process.env.PATH, CI: '1'},
+        extendEnv: false,
+      })
+      assert.equal(run.exitCode, 2, run.stderr)
+      assert.equal(run.stderr, `Error: Cannot read ${join(project, 'limg.json')}: permission denied. Give your user read access to it (chmod, chown), or run limg as its owner.`)
+    } finally {
+      await rm(parent, {recursive: true, force: true})
+    }
   })
 })

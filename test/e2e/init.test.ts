@@ -1,11 +1,12 @@
 import {strict as assert} from 'node:assert'
-import {cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {ARCHITECTURE_IDS, RUNTIMES} from '../../src/catalog/runtimes.js'
 import {TEMPLATES} from '../../src/config/schema.js'
-import {type CliRun, limg as runLimg} from '../support/cli.js'
+import {BIN, type CliRun, limg as runLimg} from '../support/cli.js'
+import {snapshot} from '../support/files.js'
 
 const CONCURRENCY = 8
 
@@ -25,13 +26,6 @@ async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<vo
   }))
 }
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
-    if (entry.isFile()) out[join(entry.parentPath, entry.name).slice(dir.length + 1)] = await readFile(join(entry.parentPath, entry.name), 'base64')
-  }
-  return out
-}
 
 const HANDLER_CALL = `
 const {pathToFileURL} = require('node:url')
@@ -194,14 +188,69 @@ describe('limg init (e2e)', function () {
     const dir = join(root, 'adopt-handler')
     await mkdir(dir)
     await writeFile(join(dir, 'package.json'), '{}')
-    await writeFile(join(dir, 'lambda.cjs'), 'module.exports.go = async () => 1\n')
+    await writeFile(join(dir, 'worker.cjs'), 'module.exports.go = async () => 1\n')
     const run = await limg(['init', dir, '--yes', '--json'], root)
     assert.equal(run.exitCode, 2)
     assert.match((run.json.error as {suggestion: string}).suggestion, /--handler/)
-    assert.deepEqual((await readdir(dir)).sort(), ['lambda.cjs', 'package.json'])
-    const withHandler = await limg(['init', dir, '--yes', '--json', '--handler', 'lambda.go'], root)
+    assert.deepEqual((await readdir(dir)).sort(), ['package.json', 'worker.cjs'])
+    const withHandler = await limg(['init', dir, '--yes', '--json', '--handler', 'worker.go'], root)
     assert.equal(withHandler.exitCode, 0, withHandler.stdout)
     assert.equal(withHandler.json.template, 'commonjs')
+  })
+
+  it('says what is wrong with a target that is a file, or under one, in one line (exit 2)', async () => {
+    const file = join(root, 'a-file')
+    await writeFile(file, 'keep me')
+    for (const [target, message] of [
+      [file, `${file} is a file; limg init needs a folder there.`],
+      [join(file, 'sub'), `Cannot use ${join(file, 'sub')} for the project: a part of the path is a file, not a folder.`],
+    ]) {
+      const run = await limg(['init', target, '--yes'], root)
+      assert.equal(run.exitCode, 2, run.stderr)
+      assert.equal(run.stdout, '')
+      assert.equal(run.stderr.split('\n').length, 1, run.stderr)
+      assert.ok(run.stderr.startsWith(`Error: ${message} `), run.stderr)
+      assert.equal(await readFile(file, 'utf8'), 'keep me')
+    }
+  })
+
+  it('says a folder cannot be written, for a user without permission and for an immutable folder (exit 2)', async function () {
+    // Both need root: to run limg as another user, and to make a folder immutable.
+    if (process.getuid?.() !== 0) this.skip()
+    // mkdtemp makes 0700 folders, which another user could not even look into.
+    const parent = await mkdtemp(join(tmpdir(), 'limg-e2e-locked-'))
+    await chmod(parent, 0o755)
+    const locked = join(parent, 'root-only')
+    await mkdir(locked, {mode: 0o755})
+    const home = await mkdtemp(join(tmpdir(), 'limg-e2e-nobody-'))
+    await execa('chown', ['nobody', home])
+    try {
+      // The real thing: limg run by a user who may read the folder but not write into it.
+      const asNobody = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', BIN, 'init', join(locked, 'fn'), '--yes', '--json'], {
+        cwd: home,
+        reject: false,
+        env: {HOME: home, PATH: process.env.PATH, CI: '1', NO_COLOR: '1'},
+        extendEnv: false,
+      })
+      assert.equal(asNobody.exitCode, 2, asNobody.stdout + asNobody.stderr)
+      const error = (JSON.parse(asNobody.stdout) as {error: {message: string; suggestion: string}}).error
+      assert.equal(error.message, `Cannot write into ${locked} (to create ${join(locked, 'fn')} in it): permission denied.`)
+      assert.match(error.suggestion, /permissions/)
+      assert.deepEqual(await readdir(locked), [])
+
+      await execa('chattr', ['+i', locked])
+      try {
+        const immutable = await limg(['init', locked, '--yes'], root)
+        assert.equal(immutable.exitCode, 2, immutable.stderr)
+        assert.match(immutable.stderr, new RegExp(`^Error: Cannot write into ${locked}: operation not permitted \\(is it immutable\\?\\)\\. [^\\n]*$`))
+      } finally {
+        await execa('chattr', ['-i', locked])
+      }
+      assert.deepEqual(await readdir(locked), [])
+    } finally {
+      await rm(home, {recursive: true, force: true})
+      await rm(parent, {recursive: true, force: true})
+    }
   })
 
   it('shows examples in help', async () => {

@@ -61,6 +61,29 @@ describe('limg invoke (e2e)', function () {
     assert.equal(new Set(results.map((r) => r.json.requestId)).size, 8)
   })
 
+  it('refuses what Lambda would refuse before sending it: not JSON, over 6 MB (exit 2, one line)', async () => {
+    const bad = await limg(['invoke', '--event', '-', '--json'], dir, '{"unclosed": ')
+    assert.equal(bad.exitCode, 2, bad.stdout)
+    const error = bad.json.error as {code: string; message: string}
+    assert.equal(error.code, 'InvalidRequestContentException')
+    assert.match(error.message, /^InvalidRequestContentException: Could not parse request body into json: /)
+    const human = await limg(['invoke', '--event', '-'], dir, 'not json')
+    assert.equal(human.exitCode, 2)
+    assert.equal(human.stdout, '')
+    // One line, and none of the function's: nothing reached it.
+    assert.match(human.stderr, /^Error: InvalidRequestContentException: Could not parse request body into json: [^\n]*\n?$/)
+    const big = await limg(['invoke', '--event', '-', '--json'], dir, JSON.stringify({data: 'x'.repeat(6_291_456)}))
+    assert.equal(big.exitCode, 2, big.stdout.slice(0, 500))
+    assert.equal((big.json.error as {code: string}).code, 'RequestEntityTooLargeException')
+    assert.match((big.json.error as {message: string}).message, /Request must be smaller than 6291456 bytes for the InvokeFunction operation/)
+  })
+
+  it('sends an empty event as {}, as Lambda does for an invoke without a payload', async () => {
+    const result = await limg(['invoke', '--event', '-', '--json'], dir, '')
+    assert.equal(result.exitCode, 0, result.stdout)
+    assert.deepEqual((result.json.payload as {event: unknown}).event, {})
+  })
+
   it('fails with exit 6 when no function of the project runs', async () => {
     const other = await makeProject()
     const result = await limg(['invoke', '--json'], other.dir)

@@ -38,7 +38,8 @@ describe('limg run (e2e)', function () {
     const invoke = await limg(['invoke', '--json'], project.dir)
     const firstAnswerMs = Date.now() - started
     assert.equal(invoke.exitCode, 0, invoke.stderr)
-    assert.deepEqual(Object.keys(run.json).sort(), ['container', 'endpoint', 'image', 'name', 'port'])
+    assert.deepEqual(Object.keys(run.json).sort(), ['container', 'endpoint', 'image', 'name', 'port', 'warnings'])
+    assert.deepEqual(run.json.warnings, [])
     assert.equal(run.json.image, project.image)
     assert.match(String(run.json.endpoint), new RegExp(`^http://127\\.0\\.0\\.1:${run.json.port}/2015-03-31/functions/function/invocations$`))
     process.stderr.write(`      (limg run --detach, build included, to the first answer: ${firstAnswerMs} ms)\n`)
@@ -71,6 +72,16 @@ describe('limg run (e2e)', function () {
     }
   })
 
+  it('--env-file naming no file is limg\'s own error (Node never reads the flag), exit 2', async () => {
+    const project = await makeProject()
+    for (const flag of [['--env-file', 'MISSING.env'], ['--env-file=MISSING.env']]) {
+      const run = await limg(['run', '--detach', ...flag], project.dir)
+      assert.equal(run.exitCode, 2, run.stderr)
+      assert.equal(run.stderr, 'Error: Cannot read the env file MISSING.env: no such file or folder. Check the --env-file path.')
+    }
+    assert.deepEqual(await projectContainers(project.dir), [])
+  })
+
   it('--no-build without an image says to build, exit 6', async () => {
     const project = await makeProject()
     const run = await limg(['run', '--detach', '--no-build', '--json'], project.dir)
@@ -95,6 +106,7 @@ describe('limg run (e2e)', function () {
       child.kill('SIGINT')
       const result = await child
       assert.equal(result.exitCode, 130, stderr)
+      assert.match(stderr, /^Error: Interrupted \(SIGINT\); stopped and cleaned up\.$/m)
       assert.deepEqual(await projectContainers(project.dir), [])
     } finally {
       child.kill('SIGKILL')

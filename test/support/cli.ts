@@ -12,11 +12,12 @@ export interface CliRun {
 }
 
 /**
- * Runs the built `bin/run.js` as a user would in CI: no terminal, `CI` set, no colour.
- * With `--json` in `args`, stdout must parse as one JSON object or the call throws.
+ * Runs the built `bin/run.js` as a user would in CI: the file itself (its launcher, not
+ * `node bin/run.js`), no terminal, `CI` set, no colour. With `--json` in `args`, stdout must
+ * parse as one JSON object or the call throws.
  */
 export async function limg(args: string[], cwd: string, options: {env?: NodeJS.ProcessEnv; input?: string} = {}): Promise<CliRun> {
-  const result = await execa('node', [BIN, ...args], {
+  const result = await execa(BIN, args, {
     cwd,
     reject: false,
     env: {...options.env, CI: '1', NO_COLOR: '1'},

@@ -55,6 +55,14 @@ class NodeJsExit extends Error {
     super('Error: Runtime exited without providing a reason');
   }
 }
+// Version 4 of AWS's client names its errors on the instance, so the name also shows among the
+// fields of the logged error.
+class CallbackHandlerDeprecated extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'Runtime.CallbackHandlerDeprecated';
+  }
+}
 class UnhandledPromiseRejection extends Error {
   constructor(reason, promise) {
     super(reason);
@@ -76,6 +84,7 @@ Object.keys(runtimeErrors).forEach(function (name) {
 });
 
 module.exports = Object.assign({
+  CallbackHandlerDeprecated: CallbackHandlerDeprecated,
   intoError: intoError,
   toRapidResponse: toRapidResponse,
   toFormatted: toFormatted,

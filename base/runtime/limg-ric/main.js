@@ -1,17 +1,21 @@
 'use strict';
 // Entry point of limg's runtime interface client for Node.js 12 to 24: the
 // offline counterpart of /var/runtime/index.mjs in AWS's base images. It loads
-// $LAMBDA_TASK_ROOT/$_HANDLER and serves invokes from $AWS_LAMBDA_RUNTIME_API.
+// $LAMBDA_TASK_ROOT/$_HANDLER and serves invokes from $AWS_LAMBDA_RUNTIME_API,
+// behaving as AWS's runtime for this Node major does (runtime-features.js).
 
 var LogPatch = require('./log-patch');
 var Errors = require('./errors');
 var BeforeExit = require('./before-exit');
 var RapidClient = require('./rapid-client');
 var UserFunction = require('./user-function');
+var CallbackHandlers = require('./callback-handlers');
 var Runtime = require('./runtime');
+var features = require('./runtime-features').current;
 
 function run() {
   LogPatch.patchConsole();
+  LogPatch.setCurrentRequestId(features.requestIdBeforeFirstInvoke);
   var client = new RapidClient(process.env.AWS_LAMBDA_RUNTIME_API);
 
   // Until the first invoke, failures are init errors; Runtime swaps these for
@@ -35,15 +39,22 @@ function run() {
     errorCallbacks.unhandledRejection(error);
   });
 
-  BeforeExit.reset();
-  process.on('beforeExit', BeforeExit.invoke);
+  var callbacks = features.callbackHandlers !== 'refused';
+  if (callbacks) {
+    BeforeExit.reset();
+    process.on('beforeExit', BeforeExit.invoke);
+  }
+  if (features.esModulesFromNodePath) require('./esm-node-path').enable(process.env.NODE_PATH);
 
   var appRoot = process.env.LAMBDA_TASK_ROOT || '/var/task';
   UserFunction.load(appRoot, process.env._HANDLER).then(function (handler) {
-    new Runtime(client, handler, UserFunction.isAsync(handler), errorCallbacks).scheduleIteration();
+    CallbackHandlers.check(handler, features.callbackHandlers, process.env);
+    return handler;
+  }).then(function (handler) {
+    var options = {callbacks: callbacks, isAsync: CallbackHandlers.isAsync(handler)};
+    new Runtime(client, handler, options, errorCallbacks).scheduleIteration();
   }, function (error) {
-    // The Node runtime meets a load failure as an uncaught exception at init.
-    LogPatch.structuredConsole.logError('Uncaught Exception', error);
+    LogPatch.structuredConsole.logError(features.initErrorLabel, error);
     errorCallbacks.uncaughtException(error);
   });
 }

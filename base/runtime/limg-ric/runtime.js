@@ -1,5 +1,8 @@
 'use strict';
-// The invoke loop: GET /next, run the handler, post its outcome, repeat.
+// The invoke loop: GET /next, run the handler, post its outcome, repeat. Up to Node.js 22
+// the handler gets a callback and the succeed/fail/done context; from Node.js 24 (version 4
+// of AWS's client) it gets (event, context) only, and what it returns, or the promise it
+// returns, is the outcome.
 
 var InvokeContext = require('./invoke-context');
 var CallbackContext = require('./callback-context');
@@ -11,10 +14,15 @@ function isPromise(value) {
   return Boolean(value) && typeof value.then === 'function';
 }
 
-function Runtime(client, handler, isAsync, errorCallbacks) {
+/**
+ * options.callbacks: the handler may use a callback (Node.js 22 and older).
+ * options.isAsync: the handler is an async function (decides what an early exit means).
+ */
+function Runtime(client, handler, options, errorCallbacks) {
   this.client = client;
   this.handler = handler;
-  this.isAsync = isAsync;
+  this.callbacks = options.callbacks;
+  this.isAsync = options.isAsync;
   this.errorCallbacks = errorCallbacks;
 }
 
@@ -33,25 +41,45 @@ Runtime.prototype.handleOnce = function () {
   return this.client.nextInvocation().then(function (next) {
     var invokeContext = new InvokeContext(next.headers);
     invokeContext.updateLoggingContext();
-    var id = invokeContext.invokeId;
-    var built = CallbackContext.build(self.client, id, self.scheduleIteration.bind(self));
-    var callback = built[0];
-    var callbackContext = built[1];
-    var markCompleted = built[2];
-    try {
-      self.setErrorCallbacks(id);
-      self.setDefaultExitListener(id, markCompleted);
-      var result = self.handler(
-        JSON.parse(next.bodyJson),
-        invokeContext.attachEnvironmentData(callbackContext),
-        callback
-      );
-      if (isPromise(result)) {
-        result.then(callbackContext.succeed, callbackContext.fail).catch(callbackContext.fail);
-      }
-    } catch (err) {
-      callback(err);
+    if (self.callbacks) self.invokeWithCallback(invokeContext, next.bodyJson);
+    else self.invokeAwaiting(invokeContext, next.bodyJson);
+  });
+};
+
+Runtime.prototype.invokeWithCallback = function (invokeContext, bodyJson) {
+  var id = invokeContext.invokeId;
+  var built = CallbackContext.build(this.client, id, this.scheduleIteration.bind(this));
+  var callback = built[0];
+  var callbackContext = built[1];
+  var markCompleted = built[2];
+  try {
+    this.setErrorCallbacks(id);
+    this.setDefaultExitListener(id, markCompleted);
+    var result = this.handler(JSON.parse(bodyJson), invokeContext.attachEnvironmentData(callbackContext), callback);
+    if (isPromise(result)) {
+      result.then(callbackContext.succeed, callbackContext.fail).catch(callbackContext.fail);
     }
+  } catch (err) {
+    callback(err);
+  }
+};
+
+// Version 4 of AWS's client waits a turn of the event loop before posting either outcome,
+// and sets no 'beforeExit' action: a promise that never settles lets the runtime exit.
+Runtime.prototype.invokeAwaiting = function (invokeContext, bodyJson) {
+  var self = this;
+  var id = invokeContext.invokeId;
+  var next = this.scheduleIteration.bind(this);
+  this.setErrorCallbacks(id);
+  new Promise(function (resolve) {
+    resolve(self.handler(JSON.parse(bodyJson), invokeContext.attachEnvironmentData({})));
+  }).then(function (result) {
+    setImmediate(function () { self.client.postInvocationResponse(result, id, next); });
+  }, function (err) {
+    setImmediate(function () {
+      LogPatch.structuredConsole.logError('Invoke Error', err);
+      self.client.postInvocationError(err, id, next);
+    });
   });
 };
 

@@ -108,12 +108,4 @@ function load(appRoot, fullHandler) {
   });
 }
 
-function isAsync(handler) {
-  try {
-    return Boolean(handler && handler.constructor && handler.constructor.name === 'AsyncFunction');
-  } catch (_err) {
-    return false;
-  }
-}
-
-module.exports = {load: load, isAsync: isAsync};
+module.exports = {load: load};

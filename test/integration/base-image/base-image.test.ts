@@ -3,8 +3,11 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {getRuntime} from '../../../src/catalog/runtimes.js'
-import {type BaseBuildRun, runBaseBuild} from '../../support/base-images.js'
+import {type BaseBuildRun, expectedBaseImage, runBaseBuild} from '../../support/base-images.js'
+import {CALLBACK_WARNING, CALLBACKS_REMOVED} from '../runtime-host/handler-styles.js'
 import {request} from '../runtime-host/http-client.js'
+import type {HandlerFixture} from '../runtime-host/target.js'
+import {ContainerTarget} from './container-target.js'
 import {RUN_ID, TEST_LABEL, buildFunctionImage, docker, freePort, platformOf, sweepRun, uniqueName} from './docker-cli.js'
 import {DEFAULT_TARGETS, selectTargets} from './matrix.js'
 
@@ -53,6 +56,32 @@ exports.handler = async () => {
   }
 }
 `
+}
+
+/**
+ * An ES module handler that imports the bundled SDK v3 by its package name, directly and from
+ * a module of its own, as AWS documents for nodejs18.x and later.
+ */
+const SDK_ESM_HANDLER: HandlerFixture = {
+  handler: 'index.handler',
+  files: {
+    'index.mjs': `
+import {LambdaClient, ListFunctionsCommand} from '@aws-sdk/client-lambda'
+import {s3Client} from './lib/storage.mjs'
+export const handler = async () => ({
+  client: typeof LambdaClient,
+  command: typeof ListFunctionsCommand,
+  resolved: import.meta.resolve('@aws-sdk/client-lambda'),
+  nested: s3Client,
+})
+`,
+    'lib/storage.mjs': "import {S3Client} from '@aws-sdk/client-s3'\nexport const s3Client = typeof S3Client\n",
+  },
+}
+
+const CALLBACK_HANDLER: HandlerFixture = {
+  handler: 'index.handler',
+  files: {'index.js': "exports.handler = (event, context, callback) => callback(null, {style: 'callback', node: process.version})\n"},
 }
 
 async function waitForAnswer(url: string): Promise<void> {
@@ -104,7 +133,7 @@ describe('limg base build (real engine)', function () {
 
       it('reports the image, runtime, architecture and versions', () => {
         const {result} = first
-        assert.equal(image, `limg-offline/nodejs:${runtime.major}-${arch}`)
+        assert.equal(image, expectedBaseImage(runtimeId, arch))
         assert.equal(result.runtime, runtimeId)
         assert.equal(result.architecture, arch)
         assert.equal(result.nodeVersion, runtime.offline.node)
@@ -208,6 +237,58 @@ describe('limg base build (real engine)', function () {
           await docker(['rm', '-f', container], {reject: false})
           await docker(['rmi', '-f', fn], {reject: false})
         }
+      })
+
+      /** Runs `fixture` FROM this base image and answers its first invoke, with the container's logs. */
+      async function invokeOnce(fixture: HandlerFixture): Promise<{status: number; body: string; logs: string}> {
+        const target = new ContainerTarget(image, arch, runtime.major)
+        try {
+          await target.start(fixture)
+          const answer = await request(target.invokeUrl(), {body: '{}'})
+          // Stopping waits for the log stream to end, so the logs are complete after it.
+          await target.stop()
+          return {status: answer.status, body: answer.body, logs: target.logs()}
+        } finally {
+          await target.stop()
+        }
+      }
+
+      if (runtime.esModules) {
+        const v3 = runtime.bundledSdk.packages.includes('@aws-sdk/client-lambda')
+        it(v3 ? 'imports the bundled SDK from an .mjs handler through NODE_PATH' : 'cannot import from NODE_PATH in an .mjs handler, as on AWS', async () => {
+          const answer = await invokeOnce(SDK_ESM_HANDLER)
+          if (v3) {
+            assert.equal(answer.status, 200, answer.body)
+            assert.deepEqual(JSON.parse(answer.body), {
+              client: 'function',
+              command: 'function',
+              resolved: 'file:///var/runtime/node_modules/@aws-sdk/client-lambda/dist-cjs/index.js',
+              nested: 'function',
+            })
+            return
+          }
+          assert.equal(answer.status, 502)
+          const body = JSON.parse(answer.body) as {errorType: string; errorMessage: string}
+          assert.equal(body.errorType, 'Error')
+          assert.equal(body.errorMessage, "Cannot find package '@aws-sdk/client-lambda' imported from /var/task/index.mjs")
+          // Not for want of a package: the bundled aws-sdk is there for require(), not for import.
+          const v2 = await invokeOnce({handler: 'index.handler', files: {'index.mjs': "import AWS from 'aws-sdk'\nexport const handler = async () => typeof AWS\n"}})
+          // Node adds a guess from require()'s resolution, which does find it.
+          assert.match(JSON.parse(v2.body).errorMessage, /^Cannot find package 'aws-sdk' imported from \/var\/task\/index\.mjs\nDid you mean to import aws-sdk\/lib\/aws\.js\?$/)
+        })
+      }
+
+      it(runtime.major >= 24 ? 'refuses a callback handler at init' : 'runs a callback handler', async () => {
+        const answer = await invokeOnce(CALLBACK_HANDLER)
+        if (runtime.major >= 24) {
+          assert.equal(answer.status, 502)
+          const body = JSON.parse(answer.body) as {errorType: string; errorMessage: string}
+          assert.deepEqual([body.errorType, body.errorMessage], ['Runtime.CallbackHandlerDeprecated', CALLBACKS_REMOVED])
+          return
+        }
+        assert.equal(answer.status, 200, answer.body)
+        assert.deepEqual(JSON.parse(answer.body), {style: 'callback', node: `v${runtime.offline.node}`})
+        assert.equal(answer.logs.includes(`\tundefined\tWARN\t${CALLBACK_WARNING}\n`), runtime.major >= 18, answer.logs)
       })
 
       it('recognises a rebuild with nothing changed', async () => {

@@ -25,7 +25,7 @@ export class ContainerTarget implements RuntimeTarget {
   ) {}
 
   async start(fixture: HandlerFixture, env: Record<string, string> = {}): Promise<void> {
-    this.image = await buildFunctionImage({base: this.baseImage, arch: this.arch, handler: fixture.handler, files: fixture.files})
+    this.image = await buildFunctionImage({base: this.baseImage, arch: this.arch, handler: fixture.handler, files: fixture.files, opt: fixture.opt})
     this.port = await freePort()
     this.container = uniqueName('limg-test-run')
     const envArgs = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`])

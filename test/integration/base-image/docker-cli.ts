@@ -27,14 +27,16 @@ export function platformOf(arch: string): string {
 }
 
 /**
- * Builds a function image FROM a base image: `files` land in /var/task, `steps` are extra
- * Dockerfile lines before them (a RUN npm ci, say), `handler` is the CMD. Returns its name.
+ * Builds a function image FROM a base image: `files` land in /var/task, `opt` in /opt (as a
+ * layer's would), `steps` are extra Dockerfile lines before them (a RUN npm ci, say),
+ * `handler` is the CMD. Returns its name.
  */
 export async function buildFunctionImage(options: {
   base: string
   arch: string
   handler: string
   files: Record<string, string>
+  opt?: Record<string, string>
   steps?: string[]
   before?: Record<string, string>
 }): Promise<string> {
@@ -50,8 +52,11 @@ export async function buildFunctionImage(options: {
     await write('task', options.files)
     await mkdir(join(dir, 'before'), {recursive: true})
     await write('before', options.before ?? {})
+    await mkdir(join(dir, 'opt'), {recursive: true})
+    await write('opt', options.opt ?? {})
     const dockerfile = [
       `FROM ${options.base}`,
+      ...(options.opt ? ['COPY opt/ /opt/'] : []),
       'COPY before/ /var/task/',
       ...(options.steps ?? []),
       'COPY task/ /var/task/',

@@ -8,16 +8,31 @@ export interface BaseTarget {
 /** Every runtime and architecture `limg base build` can make. */
 export const ALL_TARGETS: BaseTarget[] = RUNTIMES.flatMap((r) => r.offline.architectures.map((arch) => ({runtime: r.id, arch})))
 
-/** What CI runs by default: the newest runtime on both architectures, plus the oldest of each. */
+/**
+ * What CI runs by default: the newest runtime on both architectures, the oldest of each, and
+ * nodejs22.x, the last runtime that takes callback handlers (and warns about them).
+ */
 export const DEFAULT_TARGETS: BaseTarget[] = [
   {runtime: 'nodejs24.x', arch: 'x86_64'},
   {runtime: 'nodejs24.x', arch: 'arm64'},
   {runtime: 'nodejs16.x', arch: 'arm64'},
   {runtime: 'nodejs12.x', arch: 'x86_64'},
+  {runtime: 'nodejs22.x', arch: 'x86_64'},
 ]
 
 /** The outcome suite's default: one image per architecture. */
 export const DEFAULT_OUTCOME_TARGETS: BaseTarget[] = DEFAULT_TARGETS.slice(0, 2)
+
+/**
+ * Where the outcome suite also runs in front of AWS's emulator by default: arm64 in a
+ * container (x86_64 is compared on the host, in test/integration/runtime-host); every
+ * target with LIMG_TEST_ALL_RUNTIMES=1.
+ */
+export const DEFAULT_AWS_EMULATOR_TARGETS: BaseTarget[] = [{runtime: 'nodejs24.x', arch: 'arm64'}]
+
+export function includes(targets: BaseTarget[], target: BaseTarget): boolean {
+  return targets.some((t) => t.runtime === target.runtime && t.arch === target.arch)
+}
 
 export function describeTargets(targets: BaseTarget[]): string {
   return targets.map((t) => `${t.runtime}/${t.arch}`).join(', ')

@@ -194,7 +194,7 @@ describe('push faults survived (real engine, real docker-registry killed and res
       run.kill('SIGINT')
       const done = await run
       assert.equal(done.exitCode, 130, done.stderr)
-      assert.deepEqual(errorLines(done.stderr), ['Error: Interrupted; stopped and cleaned up.'])
+      assert.deepEqual(errorLines(done.stderr), ['Error: Interrupted (SIGINT); stopped and cleaned up.'])
     } finally {
       hold.release()
     }

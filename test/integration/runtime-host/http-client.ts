@@ -6,15 +6,20 @@ export interface HttpAnswer {
   body: string
 }
 
-/** A plain HTTP request that, unlike fetch, may send a body with any method. */
+/**
+ * A plain HTTP request that, unlike fetch, may send a body with any method. `path` sends a
+ * request target as it is (WHATWG URLs would clean "//", "." and ".." out of it).
+ */
 export function request(
   url: string,
-  options: {method?: string; headers?: Record<string, string>; body?: string} = {},
+  options: {method?: string; headers?: Record<string, string>; body?: string | Buffer; path?: string} = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const body = options.body ?? ''
     const headers = {'Content-Length': String(Buffer.byteLength(body)), ...options.headers}
-    const req = http.request(url, {method: options.method ?? 'POST', headers, agent: false}, (res) => {
+    const {hostname, port, pathname, search} = new URL(url)
+    const path = options.path ?? pathname + search
+    const req = http.request({hostname, port, path, method: options.method ?? 'POST', headers, agent: false}, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () =>

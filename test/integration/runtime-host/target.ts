@@ -8,6 +8,8 @@ export interface HandlerFixture {
   handler: string
   /** Files of the task root (/var/task), by path relative to it. */
   files: Record<string, string>
+  /** Files of /opt, where layers land (e.g. `nodejs/node_modules/pkg/index.js`), by path relative to it. */
+  opt?: Record<string, string>
 }
 
 export interface StopResult {

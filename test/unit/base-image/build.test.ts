@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {HASH_LABEL, buildBaseImage, resolveTarget} from '../../../src/base-image/build.js'
 import {DownloadCache} from '../../../src/base-image/cache.js'
 import type {BaseBuildEvent} from '../../../src/base-image/events.js'
-import {PACKAGE_ROOT} from '../../../src/base-image/sources.js'
+import {packagePath} from '../../../src/util/package-files.js'
 import {getArchitecture, getRuntime} from '../../../src/catalog/runtimes.js'
 import {BuildFailedError, InvalidInputError} from '../../../src/errors/index.js'
 import {FakeEngine, fakeFilledCache, fakePackageRoot} from './fakes.js'
@@ -40,7 +40,7 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
   let cacheDir: string
 
   beforeEach(async () => {
-    packageRoot = await fakePackageRoot(await readFile(join(PACKAGE_ROOT, 'Dockerfile.base'), 'utf8'))
+    packageRoot = await fakePackageRoot(await readFile(packagePath('Dockerfile.base'), 'utf8'))
     cacheDir = await fakeFilledCache(runtime, arch)
   })
 

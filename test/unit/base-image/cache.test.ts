@@ -3,7 +3,7 @@ import {mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {DownloadCache} from '../../../src/base-image/cache.js'
-import {cacheRoot} from '../../../src/base-image/cache-dir.js'
+import {cacheRoot} from '../../../src/util/cache-root.js'
 
 describe('cacheRoot', () => {
   it('takes LIMG_CACHE_DIR first, then XDG_CACHE_HOME, then ~/.cache', () => {

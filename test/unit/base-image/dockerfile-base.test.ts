@@ -2,9 +2,9 @@ import {strict as assert} from 'node:assert'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {contextPlan} from '../../../src/base-image/context-plan.js'
-import {PACKAGE_ROOT} from '../../../src/base-image/sources.js'
+import {packageRoot} from '../../../src/util/package-files.js'
 
-const instructions = readFileSync(join(PACKAGE_ROOT, 'Dockerfile.base'), 'utf8')
+const instructions = readFileSync(join(packageRoot(), 'Dockerfile.base'), 'utf8')
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith('#'))

@@ -93,7 +93,7 @@ describe('renderDockerfile', () => {
             const source = parsed.stages.find((s) => s.from.endsWith(` AS ${line.match(/--from=(\w+)/)?.[1]}`))
             assert.ok(source, line)
             if (source.lines.includes('COPY . ./') && line.includes('/var/task ')) {
-              assert.ok(source.lines.includes('RUN rm -f .limg/ca.pem'), `${source.from} removes the CA`)
+              assert.ok(source.lines.includes('RUN rm -rf .limg/ca.pem'), `${source.from} removes the CA`)
             }
           }
           assert.ok(!final.lines.includes('COPY . ./'), 'the final stage does not copy the context with the CA in it')

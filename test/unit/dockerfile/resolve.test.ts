@@ -12,6 +12,8 @@ describe('resolveDockerfile', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'limg-resolve-'))
+    await writeFile(join(dir, 'package.json'), '{}')
+    await writeFile(join(dir, 'package-lock.json'), '{}')
   })
   afterEach(async () => {
     await rm(dir, {recursive: true, force: true})

@@ -54,6 +54,28 @@ describe('build stream parser', () => {
     )
   })
 
+  it('keeps colour codes and other control characters out of the failure, its details and the output events', () => {
+    const events: BuildEvent[] = []
+    const parser = new BuildStreamParser((e) => events.push(e))
+    parser.write(
+      lines(
+        {stream: 'Step 2/3 : RUN npm ci\n'},
+        {stream: '\u001b[1m\u001b[31mnpm\u001b[39m \u001b[31mERR!\u001b[39m\u001b[22m code E404\n'},
+        {stream: 'progress 10%\rprogress 100%\u0007\n'},
+        {errorDetail: {message: "The command '/bin/sh -c npm ci' returned a non-zero code: 1\u001b[0m"}},
+      ),
+    )
+    assert.throws(
+      () => parser.end(),
+      (err: BuildFailedError) => {
+        assert.equal(err.message, "Step 2/3 (RUN npm ci) failed: The command '/bin/sh -c npm ci' returned a non-zero code: 1")
+        assert.deepEqual(err.details, ['npm ERR! code E404', 'progress 100%'])
+        return true
+      },
+    )
+    assert.deepEqual(events.filter((e) => e.type === 'output').map((e) => e.line), ['npm ERR! code E404', 'progress 100%'])
+  })
+
   it('fails on a bare error line too', () => {
     const parser = new BuildStreamParser()
     parser.write(lines({error: 'context canceled'}))

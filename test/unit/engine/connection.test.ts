@@ -7,7 +7,7 @@ import {EngineUnavailableError} from '../../../src/errors/index.js'
 
 describe('engine connection', () => {
   it('defaults to the local socket', () => {
-    assert.deepEqual(connectionFromEnv({}), {options: {socketPath: '/var/run/docker.sock'}, target: 'unix:///var/run/docker.sock'})
+    assert.deepEqual(connectionFromEnv({}), {options: {socketPath: '/var/run/docker.sock'}, target: 'unix:///var/run/docker.sock', timeoutMs: 30_000})
   })
 
   it('reads unix://, tcp:// and ssh:// from DOCKER_HOST', () => {

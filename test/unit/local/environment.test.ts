@@ -13,10 +13,20 @@ describe('function environment', () => {
       B: 'file',
       C: 'flag',
       D: 'x=y',
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
       AWS_LAMBDA_FUNCTION_NAME: 'fn',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
       AWS_LAMBDA_FUNCTION_TIMEOUT: '7',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/fn',
     })
+  })
+
+  it('sets the region Lambda would, from limg\'s own AWS_REGION or AWS_DEFAULT_REGION', () => {
+    assert.equal(functionEnvironment({config}, {AWS_REGION: 'eu-west-1'}).AWS_REGION, 'eu-west-1')
+    assert.equal(functionEnvironment({config}, {AWS_DEFAULT_REGION: 'ap-south-1'}).AWS_DEFAULT_REGION, 'ap-south-1')
+    assert.equal(functionEnvironment({config, assignments: ['AWS_REGION=mars-1']}, {}).AWS_REGION, 'us-east-1')
   })
 
   it('the function\'s configuration wins over a user variable of the same name', () => {

@@ -1,8 +1,10 @@
 import {strict as assert} from 'node:assert'
+import {readFileSync} from 'node:fs'
 import {mkdtemp, mkdir, rm, utimes, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {renderRieDockerfile, rieFileName} from '../../../src/local/emulator-image.js'
+import {packagePath} from '../../../src/util/package-files.js'
 import {endpointPort} from '../../../src/local/find.js'
 import {extraLabels, projectId} from '../../../src/local/labels.js'
 import {isPortInUse} from '../../../src/local/ports.js'
@@ -24,8 +26,16 @@ describe('local run helpers', () => {
   })
 
   it('the emulator goes in front of the image\'s entrypoint, and its CMD is written out again', () => {
-    const text = renderRieDockerfile('FROM {{BASE_IMAGE}}\nENTRYPOINT {{ENTRYPOINT}}\nCMD {{CMD}}\n', 'my:img', {entrypoint: ['/usr/local/bin/npx', 'aws-lambda-ric'], cmd: ['app.handler']})
-    assert.equal(text, 'FROM my:img\nENTRYPOINT ["/var/rapid/aws-lambda-rie","/usr/local/bin/npx","aws-lambda-ric"]\nCMD ["app.handler"]\n')
+    const template = readFileSync(packagePath('templates', 'local', 'rie.Dockerfile'), 'utf8')
+    const text = renderRieDockerfile(template, 'my:img', {entrypoint: ['/usr/local/bin/npx', 'aws-lambda-ric'], cmd: ['app.handler']})
+    assert.deepEqual(text.split('\n'), [
+      'FROM my:img',
+      'COPY aws-lambda-rie /var/rapid/aws-lambda-rie',
+      'ENTRYPOINT ["/var/rapid/aws-lambda-rie","/usr/local/bin/npx","aws-lambda-ric"]',
+      'CMD ["app.handler"]',
+      'LABEL limg.rie.base="my:img"',
+      '',
+    ])
     assert.equal(rieFileName('arm64'), 'aws-lambda-rie-arm64')
     assert.equal(rieFileName('x86_64'), 'aws-lambda-rie')
   })

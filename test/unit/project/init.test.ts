@@ -4,17 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {InvalidInputError} from '../../../src/errors/index.js'
 import {type InitQuestion, initProject} from '../../../src/project/init.js'
+import {snapshot} from '../../support/files.js'
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
-    if (entry.isFile()) {
-      const path = join(entry.parentPath, entry.name)
-      out[path.slice(dir.length + 1)] = await readFile(path, 'base64')
-    }
-  }
-  return out
-}
 
 describe('initProject', () => {
   let root: string
@@ -128,5 +119,68 @@ describe('initProject', () => {
     await writeFile(join(root, 'index.mjs'), 'export const handler = async () => 1\n')
     await assert.rejects(initProject({dir: root, runtime: 'nodejs12.x', now}), /esm template needs ES module support/)
     assert.deepEqual((await readdir(root)).sort(), ['index.mjs', 'package.json'])
+  })
+
+  it('adopts a folder holding only a handler file, writing no package.json and changing nothing', async () => {
+    await writeFile(join(root, 'index.mjs'), 'export const handler = async (event) => ({statusCode: 200})\n')
+    const before = await snapshot(root)
+    const result = await initProject({dir: root, now})
+    assert.deepEqual([result.adopted, result.handler, result.template, result.files], [true, 'index.handler', 'esm', ['limg.json', '.dockerignore']])
+    const after = await snapshot(root)
+    assert.equal(after['index.mjs'], before['index.mjs'])
+    assert.deepEqual(Object.keys(after).sort(), ['.dockerignore', 'index.mjs', 'limg.json'])
+  })
+
+  it('adopts TypeScript that a build script compiles without a tsconfig.json', async () => {
+    await writeFile(join(root, 'package.json'), JSON.stringify({scripts: {build: 'esbuild index.ts --bundle --platform=node --target=es2020 --outfile=dist/index.js'}, devDependencies: {esbuild: '0.24.0'}}))
+    await writeFile(join(root, 'index.ts'), 'import type {Handler} from "aws-lambda"\nexport const handler: Handler = async (event) => event\n')
+    const result = await initProject({dir: root, now})
+    assert.deepEqual([result.handler, result.template], ['index.handler', 'typescript'])
+    assert.equal(result.handlerSource, 'index.ts')
+  })
+
+  it('says what a TypeScript handler that nothing compiles needs', async () => {
+    await writeFile(join(root, 'package.json'), '{}')
+    await writeFile(join(root, 'index.ts'), 'export const handler = async () => 1\n')
+    await assert.rejects(initProject({dir: root, now}), (error: Error) => {
+      assert.ok(error instanceof InvalidInputError)
+      assert.match(error.message, /has index\.ts, but nothing compiles it/)
+      assert.match(error.suggestion ?? '', /"build" script/)
+      return true
+    })
+    assert.deepEqual((await readdir(root)).sort(), ['index.ts', 'package.json'])
+  })
+
+  it('takes the handler from a project Dockerfile\'s CMD and the runtime and architecture from its FROM', async () => {
+    await writeFile(join(root, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:20-arm64\nCOPY app.mjs package*.json ./\nRUN npm install\nCMD [ "app.lambdaHandler" ]\n')
+    await writeFile(join(root, 'package.json'), '{"dependencies": {}}')
+    await writeFile(join(root, 'app.mjs'), 'export const lambdaHandler = async () => ({statusCode: 200})\n')
+    const result = await initProject({dir: root, now})
+    assert.deepEqual([result.handler, result.runtime, result.arch, result.template, result.handlerSource], ['app.lambdaHandler', 'nodejs20.x', 'arm64', 'esm', "the Dockerfile's CMD"])
+  })
+
+  it('refuses a --runtime that contradicts the project Dockerfile, writing nothing', async () => {
+    await writeFile(join(root, 'Dockerfile'), 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY . ./\nCMD ["index.handler"]\n')
+    await writeFile(join(root, 'index.js'), 'exports.handler = async () => 1\n')
+    const before = await snapshot(root)
+    await assert.rejects(initProject({dir: root, runtime: 'nodejs24.x', now}), /--runtime nodejs24\.x contradicts the Dockerfile's CMD, which says nodejs20\.x; nothing was written/)
+    assert.deepEqual(await snapshot(root), before)
+  })
+
+  it('refuses a handler outside the project, with or without --force, writing nothing', async () => {
+    const project = join(root, 'project')
+    await mkdir(project)
+    await writeFile(join(root, 'x.js'), 'precious\n')
+    for (const handler of ['../x.handler', '/etc/x.handler', 'a/../../x.handler']) {
+      for (const force of [false, true]) {
+        await assert.rejects(initProject({dir: project, handler, force, now}), (error: Error) => {
+          assert.ok(error instanceof InvalidInputError)
+          assert.match(error.message, /inside the project/)
+          return true
+        })
+      }
+    }
+    assert.equal(await readFile(join(root, 'x.js'), 'utf8'), 'precious\n')
+    assert.deepEqual(await readdir(project), [])
   })
 })

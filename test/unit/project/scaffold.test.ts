@@ -65,7 +65,7 @@ describe('scaffoldFiles', () => {
 
   it('keeps tests, secrets, modules and editor files out of the build context', () => {
     const lines = dockerignoreFile().content.split('\n')
-    for (const entry of ['node_modules', '.git', '.env', '.env.*', 'test', 'tests', '__tests__', '**/*.test.*', '**/*.spec.*', 'coverage', '.vscode', '.idea', '**/*.swp', '**/.DS_Store', '.limg']) {
+    for (const entry of ['node_modules', '.git', '**/.env', '**/.env.*', '**/.npmrc', '**/.aws', '**/.ssh', '**/*.pem', '**/*.key', 'test', 'tests', '__tests__', '**/*.test.*', '**/*.spec.*', 'coverage', '.vscode', '.idea', '**/*.swp', '**/.DS_Store', '.limg']) {
       assert.ok(lines.includes(entry), entry)
     }
     for (const kept of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json']) assert.ok(!lines.includes(kept), kept)

@@ -68,18 +68,34 @@ export function node12Problems(source: string): string[] {
   return problems
 }
 
-function runtimeFiles(): string[] {
+function filesEndingIn(extension: string): string[] {
   const found: string[] = []
   const visit = (dir: string) => {
     for (const entry of readdirSync(dir, {withFileTypes: true})) {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) visit(path)
-      else if (entry.name.endsWith('.js')) found.push(path)
+      else if (entry.name.endsWith(extension)) found.push(path)
     }
   }
   visit(baseDir)
-  found.push(join(baseDir, 'rie/aws-lambda-rie'))
   return found.sort()
+}
+
+function runtimeFiles(): string[] {
+  return [...filesEndingIn('.js'), join(baseDir, 'rie/aws-lambda-rie')].sort()
+}
+
+/**
+ * ES modules of the runtime client. Only Node.js 18 and later load them (module hooks for
+ * NODE_PATH), so they may use what Node 18 parses; every other file must run on Node 12.22.
+ */
+export function node18ModuleProblems(source: string): string[] {
+  try {
+    parse(source, {ecmaVersion: 2022, sourceType: 'module'})
+    return []
+  } catch (error) {
+    return [`does not parse as an ES2022 module: ${(error as Error).message}`]
+  }
 }
 
 describe('runtime files for the offline base image', () => {
@@ -101,7 +117,15 @@ describe('runtime files for the offline base image', () => {
 
   it('pass node --check', function () {
     this.timeout(30_000)
-    for (const file of files) execFileSync(process.execPath, ['--check', file], {stdio: 'pipe'})
+    for (const file of [...files, ...filesEndingIn('.mjs')]) execFileSync(process.execPath, ['--check', file], {stdio: 'pipe'})
+  })
+
+  it('keep ES modules, loaded on Node 18 and later only, to what Node 18 parses', () => {
+    const modules = filesEndingIn('.mjs')
+    assert.deepEqual(modules.map((f) => relative(baseDir, f)), ['runtime/limg-ric/esm-node-path-hooks.mjs'])
+    assert.deepEqual(modules.map((f) => node18ModuleProblems(readFileSync(f, 'utf8'))), [[]])
+    assert.equal(node18ModuleProblems('export const a = 1\nawait a').length, 0)
+    assert.equal(node18ModuleProblems('export const a = 1 |> f').length, 1)
   })
 
   it('the checker catches what Node 12 cannot run', () => {

@@ -5,7 +5,7 @@ describe('build progress rendering', () => {
   it('prints plain lines outside a terminal: each step, its output without colour codes, and cache hits', () => {
     let text = ''
     const view = new BuildProgressRenderer({write: (t) => (text += t)}, false)
-    view.handle({type: 'context', dockerfile: 'template', baseImage: 'base', platform: 'linux/arm64', tags: ['fn:arm64']})
+    view.handle({type: 'context', dockerfile: 'template', baseImage: 'base', platform: 'linux/arm64', tags: ['fn:arm64'], replacedBases: []})
     view.handle({type: 'engine', event: {type: 'step', index: 1, total: 2, instruction: 'COPY package.json ./'}})
     view.handle({type: 'engine', event: {type: 'step-done', index: 1, total: 2, instruction: 'COPY package.json ./', cached: true, durationMs: 5}})
     view.handle({type: 'engine', event: {type: 'step', index: 2, total: 2, instruction: 'RUN npm ci'}})

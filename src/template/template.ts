@@ -143,5 +143,5 @@ function lineAt(text: string, index: number): number {
 }
 
 function syntaxError(origin: string, line: number, detail: string): TemplateError {
-  return new TemplateError(`${origin}:${line}: template syntax error: ${detail}.`, 'Fix the template; see src/dockerfile/template.ts for the syntax.')
+  return new TemplateError(`${origin}:${line}: template syntax error: ${detail}.`, 'Fix the template; see src/template/template.ts for the syntax.')
 }

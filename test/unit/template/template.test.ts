@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {TemplateError, parseTemplate, renderTemplate} from '../../../src/dockerfile/template.js'
+import {TemplateError, parseTemplate, renderTemplate} from '../../../src/template/template.js'
 
 describe('template syntax', () => {
   it('substitutes values', () => {
