@@ -9,10 +9,9 @@ import {
   type Runtime,
   type RuntimeId,
 } from '../catalog/runtimes.js'
-import {createEngine} from '../engine/docker-engine.js'
-import type {Engine} from '../engine/engine.js'
+import type {ImageClient} from '../docker/images.js'
 import {BuildFailedError, DiskFullError, InvalidInputError} from '../errors/index.js'
-import {extraLabels} from '../local/labels.js'
+import {extraLabels} from '../run/labels.js'
 import {DownloadCache} from './cache.js'
 import {cacheRoot} from '../util/cache-root.js'
 import {contextStream} from './context.js'
@@ -59,7 +58,8 @@ export interface BaseBuildResult {
 }
 
 export interface BaseBuildDeps {
-  engine?: Engine
+  /** The engine's images, asked for only once the inputs are checked (see AppContext.docker). */
+  images: () => Promise<ImageClient>
   cache?: DownloadCache
   packageRoot?: string
   env?: NodeJS.ProcessEnv
@@ -87,7 +87,7 @@ export function resolveTarget(runtimeId: string, archId: string): {runtime: Runt
  * limg's runtime interface client and emulator to the engine, and checks the result's
  * architecture. An image whose `limg.base.hash` label matches the inputs is reused as it is.
  */
-export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildDeps = {}): Promise<BaseBuildResult> {
+export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildDeps): Promise<BaseBuildResult> {
   const now = deps.now ?? Date.now
   const started = now()
   const {runtime, arch} = resolveTarget(options.runtime, options.arch)
@@ -95,7 +95,7 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
   const emit = deps.onEvent ?? (() => {})
   const signal = options.signal
   const sources = await resolveSources(deps.packageRoot ?? packageRoot(), options.riePath)
-  const engine = deps.engine ?? (await createEngine(deps.env, signal))
+  const engine = await deps.images()
   const cache = deps.cache ?? new DownloadCache(cacheRoot(deps.env))
   const sdk = runtime.bundledSdk.packages.length === 1 ? `${runtime.bundledSdk.packages[0]}@${runtime.bundledSdk.version}` : `@aws-sdk/* ${runtime.bundledSdk.version}`
   const hash = await inputsDigest(runtime, arch, sources)
@@ -123,7 +123,7 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
     cached,
   })
 
-  const existing = options.force ? undefined : await engine.inspectImage(image)
+  const existing = options.force ? undefined : await engine.inspect(image)
   if (existing && existing.labels[HASH_LABEL] === hash && existing.architecture === arch.dockerArch) {
     emit({type: 'up-to-date', image})
     return result(existing.id, existing.sizeBytes, true)
@@ -155,10 +155,10 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
   const context = contextStream(
     contextPlan({sources, system: system.path, nodeBinary: node.path, npmPackage: npm.path, sdkModules: sdkModules.path, nodeMajor: runtime.major}),
   )
-  const built = await engine.buildImage(context, {tags: [image], platform: arch.platform, labels, signal}, (event) =>
+  const built = await engine.build(context, {tags: [image], platform: arch.platform, labels, signal}, (event) =>
     emit({type: 'build', event}),
   )
-  const info = await engine.inspectImage(image)
+  const info = await engine.inspect(image)
   if (!info) throw new BuildFailedError(`The engine built ${built.imageId} but has no image ${image}.`, 'Run the command again.')
   if (info.architecture !== arch.dockerArch) {
     throw new BuildFailedError(

@@ -1,8 +1,6 @@
-import {randomBytes} from 'node:crypto'
-import {mkdir, mkdtemp, open, readFile, readdir, rename, rm, stat, unlink} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
-import {InterruptedError} from '../errors/index.js'
+import {acquireFileLock, processIsAlive} from '../util/file-lock.js'
 
 const LOCK_POLL_MS = 200
 
@@ -42,39 +40,14 @@ export class DownloadCache {
     )
   }
 
-  /** Runs `fn` while holding the named lock; a lock whose owner died is taken over. */
+  /** Runs `fn` while holding the named lock; a lock whose holder died is taken over. */
   async withLock<T>(name: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const lockPath = join(this.root, 'locks', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.lock`)
-    await mkdir(dirname(lockPath), {recursive: true})
-    const token = `${process.pid} ${randomBytes(6).toString('hex')}`
-    for (;;) {
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new InterruptedError()
-      try {
-        const handle = await open(lockPath, 'wx')
-        try {
-          await handle.writeFile(token)
-        } catch (error) {
-          // A full disk: an empty lock left behind would make the next run wait for its owner.
-          await handle.close()
-          await unlink(lockPath).catch(() => {})
-          throw error
-        }
-        await handle.close()
-        break
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-        if (await ownerIsGone(lockPath)) {
-          await unlink(lockPath).catch(() => {})
-          continue
-        }
-        await sleep(LOCK_POLL_MS)
-      }
-    }
+    const release = await acquireFileLock(lockPath, {pollMs: LOCK_POLL_MS, ...(signal ? {signal} : {})})
     try {
       return await fn()
     } finally {
-      const current = await readFile(lockPath, 'utf8').catch(() => '')
-      if (current === token) await unlink(lockPath).catch(() => {})
+      await release()
     }
   }
 
@@ -100,20 +73,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function ownerIsGone(lockPath: string): Promise<boolean> {
-  const content = await readFile(lockPath, 'utf8').catch(() => undefined)
-  if (content === undefined) return false
-  // An empty lock is one being written right now, unless its writer died between open and write.
-  if (!content) return Date.now() - (await stat(lockPath).then((s) => s.mtimeMs).catch(() => Date.now())) > 10_000
-  return !isAlive(Number(content.split(' ')[0]))
-}
-
 function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return Number.isInteger(pid) && pid > 0 && processIsAlive(pid)
 }

@@ -1,4 +1,4 @@
-import type {BuildEvent} from '../engine/build-stream.js'
+import type {BuildEvent} from '../docker/build-stream.js'
 
 /** What `buildBaseImage` reports while it works; the command decides how to show it. */
 export type BaseBuildEvent =

@@ -2,10 +2,11 @@ import {readFile, realpath} from 'node:fs/promises'
 import {isAbsolute, join, resolve} from 'node:path'
 import type {Readable} from 'node:stream'
 import {deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
+import {projectImageTag} from '../config/image-tag.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {resolveDockerfile} from '../dockerfile/index.js'
 import {withoutCaEnvironment} from '../dockerfile/own-dockerfile.js'
-import type {Engine, ImageInfo} from '../engine/engine.js'
+import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
 import {proxyBuildArgs} from './build-args.js'
@@ -62,7 +63,7 @@ export interface BuildResult {
  * engine's build, then the checks Lambda would otherwise fail on later (architecture,
  * handler file, size).
  */
-export async function buildProject(engine: Engine, request: BuildRequest): Promise<BuildResult> {
+export async function buildProject(engine: ImageClient, request: BuildRequest): Promise<BuildResult> {
   const now = request.now ?? Date.now
   const started = now()
   const env = request.env ?? process.env
@@ -84,7 +85,7 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   warnings.push(...dockerfile.notes)
   await checkHandlerStyle(projectDir, config)
   const usesBaseArg = dockerfile.source === 'template' || dockerfile.declaresBaseImageArg
-  const tag = request.tag ?? defaultTag(config.name, config.arch)
+  const tag = request.tag ?? projectImageTag(config.name, config.arch)
   const labels = {...request.extraLabels, limg: 'true', 'limg.project': config.name, 'limg.runtime': runtime.id, 'limg.arch': arch.id}
   emit({
     type: 'context',
@@ -118,7 +119,7 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   const buildArgs = {...proxyBuildArgs(env), ...(usesBaseArg ? dockerfile.buildArgs : {})}
   // Built untagged: the tag moves to the new image only once it has passed the checks below,
   // so a failed build leaves the previous good image under the tag (or none).
-  const stream = await withStreamErrors(context.stream, engine.buildImage(
+  const stream = await withStreamErrors(context.stream, engine.build(
     context.stream,
     {
       tags: [],
@@ -135,11 +136,11 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
   emit({type: 'secrets', keptOut: context.secrets.keptOut, reincluded: context.secrets.reincluded, installConfig: dockerfile.install?.configFiles ?? []})
 
   emit({type: 'checking', image: tag})
-  const image = await engine.inspectImage(stream.imageId)
+  const image = await engine.inspect(stream.imageId)
   if (!image) throw new BuildFailedError(`The engine reported image ${stream.imageId}, but it cannot be found.`, 'Run the build again.')
   const baseImage = usesBaseArg ? dockerfile.baseImage : firstFrom(dockerfile.text) ?? dockerfile.baseImage
   try {
-    if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspectImage(baseImage))?.architecture
+    if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspect(baseImage))?.architecture
     checkArchitecture(image, arch.id, baseImage, baseArch)
     checkSize(image)
     const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
@@ -147,10 +148,10 @@ export async function buildProject(engine: Engine, request: BuildRequest): Promi
     if (request.signal?.aborted) throw new InterruptedError()
   } catch (error) {
     // Nothing names the refused image; it goes, its layers stay cached for the next build.
-    if (!image.repoTags.length && !(error instanceof EngineUnavailableError)) await engine.removeImage(image.id, {keepParents: true}).catch(() => {})
+    if (!image.repoTags.length && !(error instanceof EngineUnavailableError)) await engine.remove(image.id, {keepParents: true}).catch(() => {})
     throw error
   }
-  await engine.tagImage(image.id, ...splitTag(tag))
+  await engine.tag(image.id, ...splitTag(tag))
   await recordLastBuild(projectDir, {image: tag, imageId: image.id, startedAt: started, settings: request.settings ?? {}}, env)
 
   return {
@@ -177,23 +178,19 @@ export function splitTag(ref: string): [string, string] {
   return colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest']
 }
 
-/** `<name>:<arch>`: x86_64 and arm64 builds of one project get different tags, so neither replaces the other. */
-export function defaultTag(name: string, arch: string): string {
-  return `${name.toLowerCase()}:${arch}`
-}
 
 async function ensureBaseImage(
-  engine: Engine,
+  engine: ImageClient,
   ref: string,
   platform: string,
   config: ProjectConfig,
   emit: (event: BuildProgressEvent) => void,
   signal: AbortSignal | undefined,
 ): Promise<ImageInfo> {
-  const present = await engine.inspectImage(ref)
+  const present = await engine.inspect(ref)
   if (present) return present
   try {
-    await engine.pullImage(ref, platform, (progress) => emit({type: 'base-pull', image: ref, progress}), signal)
+    await engine.pull(ref, platform, (progress) => emit({type: 'base-pull', image: ref, progress}), signal)
   } catch (error) {
     if (error instanceof InterruptedError || error instanceof EngineUnavailableError) throw error
     throw new BuildFailedError(
@@ -202,7 +199,7 @@ async function ensureBaseImage(
       {cause: error},
     )
   }
-  const pulled = await engine.inspectImage(ref)
+  const pulled = await engine.inspect(ref)
   if (!pulled) throw new BuildFailedError(`The base image ${ref} was pulled but cannot be found.`, 'Run the build again.')
   return pulled
 }

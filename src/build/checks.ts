@@ -3,7 +3,7 @@ import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
 import {isHandler} from '../config/handler.js'
 import type {Template} from '../config/schema.js'
 import {locateHandler} from '../dockerfile/index.js'
-import type {Engine, ImageInfo} from '../engine/engine.js'
+import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {BuildFailedError} from '../errors/index.js'
 
 /**
@@ -48,7 +48,7 @@ export function handlerCandidates(image: ImageInfo, template: Template, source: 
 }
 
 /** The handler's file must be in the image, or every invocation fails with Runtime.ImportModuleError. */
-export async function checkHandlerFile(engine: Engine, image: ImageInfo, template: Template, source: 'template' | 'project', labels: Record<string, string>): Promise<string | undefined> {
+export async function checkHandlerFile(engine: ImageClient, image: ImageInfo, template: Template, source: 'template' | 'project', labels: Record<string, string>): Promise<string | undefined> {
   const candidates = handlerCandidates(image, template, source)
   if (!candidates) {
     return image.cmd.length === 0 ? 'The image has no CMD; Lambda needs the handler (CMD ["index.handler"]) unless the function configuration sets it.' : undefined

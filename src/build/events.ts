@@ -1,5 +1,5 @@
-import type {BuildEvent} from '../engine/build-stream.js'
-import type {PullProgress} from '../engine/engine.js'
+import type {BuildEvent} from '../docker/build-stream.js'
+import type {PullProgress} from '../docker/images.js'
 
 /** What `limg build` reports while it works; src/ui renders these. */
 export type BuildProgressEvent =
@@ -17,6 +17,8 @@ export type BuildProgressEvent =
   | {type: 'base-pull'; image: string; progress: PullProgress}
   | {type: 'engine'; event: BuildEvent}
   | {type: 'context-sent'; files: number; bytes: number}
+  /** Another limg build of the same tag holds it; this one waits. */
+  | {type: 'waiting'; tag: string; pid?: number}
   /** What the secret deny list kept out, what .dockerignore put back, and the registry settings only the install saw. */
   | {type: 'secrets'; keptOut: string[]; reincluded: string[]; installConfig: string[]}
   | {type: 'checking'; image: string}

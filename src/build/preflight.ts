@@ -4,7 +4,7 @@ import {type Runtime, getRuntime} from '../catalog/runtimes.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {lambdaBaseReference} from '../dockerfile/own-dockerfile.js'
 import {locateHandler} from '../dockerfile/handler-file.js'
-import type {ImageInfo} from '../engine/engine.js'
+import type {ImageInfo} from '../docker/images.js'
 import {InvalidInputError} from '../errors/index.js'
 import {handlerStyle} from '../project/handler-source.js'
 

@@ -1,4 +1,5 @@
 import {Command, Errors} from '@oclif/core'
+import {type AppContext, createContext} from '../app/context.js'
 import {InterruptedError, InvalidInputError, LimgError, type StopSignal} from '../errors/index.js'
 import {isInteractive} from '../ui/terminal.js'
 import {writeError} from './error-output.js'
@@ -21,6 +22,14 @@ export abstract class LimgCommand<T extends object> extends Command {
 
   protected get signal(): AbortSignal {
     return this.abortController.signal
+  }
+
+  private appContext: AppContext | undefined
+
+  /** What the use-cases run with: this process's environment, Ctrl-C, and warnings that reach the output. */
+  protected get context(): AppContext {
+    this.appContext ??= createContext({env: process.env, signal: this.signal, warn: (message) => this.addWarning(message)})
+    return this.appContext
   }
 
   protected get interactive(): boolean {

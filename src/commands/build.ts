@@ -1,13 +1,8 @@
-import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
+import {build} from '../app/build.js'
 import {LimgCommand} from '../cli/base-command.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import type {BuildResult} from '../build/build.js'
-import {buildProjectLocked} from '../build/build-lock.js'
-import {loadProjectConfig} from '../config/load.js'
-import {resolveConfig} from '../config/resolve.js'
-import {createEngine} from '../engine/docker-engine.js'
-import {extraLabels} from '../local/labels.js'
 import {BuildProgressRenderer} from '../ui/build-progress.js'
 
 export default class Build extends LimgCommand<BuildResult> {
@@ -40,34 +35,18 @@ Before the build limg checks the base image's runtime against limg.json's, and o
 
   public async run(): Promise<BuildResult> {
     const {flags} = await this.parse(Build)
-    const dir = resolve(flags.dir)
-    const project = await loadProjectConfig(dir, {onWarning: (warning) => this.addWarning(warning)})
-    const config = resolveConfig(project, {
-      arch: flags.arch,
-      baseImage: flags['base-image'],
-      // A path on the command line is relative to where it was typed.
-      caCert: flags['ca-cert'] === undefined ? undefined : resolve(flags['ca-cert']),
-    })
-    const engine = await createEngine(process.env, this.signal)
     const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: BuildResult
     try {
-      result = await buildProjectLocked(engine, {
-        projectDir: dir,
-        config,
-        ...(flags.tag === undefined ? {} : {tag: flags.tag}),
-        ...(flags.dockerfile === undefined ? {} : {dockerfilePath: resolve(flags.dockerfile)}),
+      result = await build(this.context, {
+        dir: flags.dir,
         noCache: flags['no-cache'],
-        extraLabels: extraLabels(),
-        settings: {
-          ...(flags.arch === undefined ? {} : {arch: flags.arch}),
-          ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),
-          ...(flags.dockerfile === undefined ? {} : {dockerfile: resolve(flags.dockerfile)}),
-          ...(flags['ca-cert'] === undefined ? {} : {caCert: resolve(flags['ca-cert'])}),
-        },
-        signal: this.signal,
-        ...(view ? {onEvent: view.handle} : {}),
-      }, {onWait: ({pid, tag}) => this.note(`Another limg build of ${tag}${pid ? ` (pid ${pid})` : ''} is running; waiting for it to finish…`)})
+        ...(flags.arch === undefined ? {} : {arch: flags.arch}),
+        ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),
+        ...(flags['ca-cert'] === undefined ? {} : {caCert: flags['ca-cert']}),
+        ...(flags.dockerfile === undefined ? {} : {dockerfile: flags.dockerfile}),
+        ...(flags.tag === undefined ? {} : {tag: flags.tag}),
+      }, view?.handle)
     } finally {
       view?.stop()
     }

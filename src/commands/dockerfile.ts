@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {LimgCommand} from '../cli/base-command.js'
-import {type ProjectDockerfileResult, projectDockerfile} from '../dockerfile/project-dockerfile.js'
+import {dockerfile} from '../app/dockerfile.js'
+import type {ProjectDockerfileResult} from '../dockerfile/project-dockerfile.js'
 
 export type DockerfileResult = ProjectDockerfileResult
 
@@ -27,13 +28,12 @@ Every rendered Dockerfile starts with ARG BASE_IMAGE, so --arch and --base-image
 
   public async run(): Promise<DockerfileResult> {
     const {flags} = await this.parse(Dockerfile)
-    const result = await projectDockerfile({
+    const result = await dockerfile(this.context, {
       dir: flags.dir,
-      arch: flags.arch,
-      baseImage: flags['base-image'],
       write: flags.write,
       force: flags.force,
-      signal: this.signal,
+      ...(flags.arch === undefined ? {} : {arch: flags.arch}),
+      ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),
     })
     for (const warning of result.warnings) this.addWarning(warning)
     if (!this.jsonEnabled()) process.stdout.write(result.dockerfile)

@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 import {ARCHITECTURE_IDS, RUNTIME_IDS} from '../catalog/runtimes.js'
 import {LimgCommand} from '../cli/base-command.js'
 import {TEMPLATES} from '../config/schema.js'
-import {type InitResult, initProject} from '../project/init.js'
+import {init} from '../app/init.js'
+import type {InitResult} from '../project/init.js'
 import {createPrompter} from '../project/prompt.js'
 
 export default class Init extends LimgCommand<InitResult> {
@@ -39,7 +40,7 @@ On a terminal, values no flag gives are asked for; elsewhere (or with --yes) def
     const prompter = this.interactive && process.stdin.isTTY && !flags.yes ? createPrompter(process.stdin, process.stderr) : undefined
     let result: InitResult
     try {
-      result = await initProject({...flags, dir: args.dir, signal: this.signal}, prompter?.ask)
+      result = await init(this.context, {...flags, dir: args.dir}, prompter?.ask)
     } finally {
       prompter?.close()
     }

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
-import type {InvokeResult} from '../local/invoke.js'
-import {OUTCOME_EXIT_CODES} from '../local/outcome.js'
-import {invokeLocal} from '../local/run-local.js'
+import type {InvokeResult} from '../invoke/invoke.js'
+import {OUTCOME_EXIT_CODES} from '../invoke/outcome.js'
+import {invoke} from '../app/invoke.js'
 
 export type {InvokeResult}
 
@@ -37,7 +37,7 @@ The emulator answers a function error and a timeout with status 200, so limg tel
 
   public async run(): Promise<InvokeResult> {
     const {flags} = await this.parse(Invoke)
-    const report = await invokeLocal({dir: flags.dir, ...(flags.event === undefined ? {} : {event: flags.event}), port: flags.port, signal: this.signal})
+    const report = await invoke(this.context, {dir: flags.dir, ...(flags.event === undefined ? {} : {event: flags.event}), ...(flags.port === undefined ? {} : {port: flags.port})})
     if (report.eventFrom === 'none') this.note('Sent {}: the project has no events/event.json or event.json (pass --event FILE).')
     for (const line of report.logs) process.stderr.write(`${line.text}\n`)
     if (!this.jsonEnabled()) {

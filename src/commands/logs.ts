@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
-import {logsLocal} from '../local/run-local.js'
+import {logs} from '../app/logs.js'
 
 export interface LogsResult {
   container: string
@@ -21,12 +21,8 @@ export default class Logs extends LimgCommand<LogsResult> {
   public async run(): Promise<LogsResult> {
     const {flags} = await this.parse(Logs)
     const json = this.jsonEnabled()
-    return logsLocal({
-      dir: flags.dir,
-      follow: flags.follow,
-      tail: flags.tail,
-      signal: this.signal,
-      onLine: (line) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
-    })
+    return logs(this.context, {dir: flags.dir, follow: flags.follow, ...(flags.tail === undefined ? {} : {tail: flags.tail})}, (line) =>
+      (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
+    )
   }
 }

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {PushProgressView} from '../ui/push-progress.js'
+import {push} from '../app/push.js'
 import type {PushResult} from '../push/push-to-ecr.js'
-import {runPush} from '../push/run-push.js'
 
 export default class Push extends LimgCommand<PushResult> {
   static override summary = 'Push the function\'s image to Amazon ECR, checked to be one Lambda accepts.'
@@ -33,26 +33,18 @@ Afterwards the manifest is read back from the registry: it must be a single-plat
 
   public async run(): Promise<PushResult> {
     const {flags} = await this.parse(Push)
-    // The pinned SDK supports Node 20; its notice about future releases is not actionable here.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-    // The SDK applies a client's `profile` to credentials and region but reads endpoint_url from
-    // AWS_PROFILE's section only; setting it makes every setting come from the same profile.
-    if (flags.profile) process.env.AWS_PROFILE = flags.profile
     const view = this.jsonEnabled() ? undefined : new PushProgressView(process.stderr, this.interactive)
-    const result = await runPush({
+    const result = await push(this.context, {
       dir: flags.dir,
-      image: flags.image,
-      arch: flags.arch,
-      repository: flags.repository,
-      tag: flags.tag,
-      region: flags.region,
-      profile: flags.profile,
       createRepository: flags['create-repository'],
-      maxImages: flags['max-images'],
-      signal: this.signal,
-      onEvent: view ? (event) => view.handle(event) : undefined,
-      onWarning: (warning) => this.addWarning(warning),
-    })
+      ...(flags.image === undefined ? {} : {image: flags.image}),
+      ...(flags.arch === undefined ? {} : {arch: flags.arch}),
+      ...(flags.repository === undefined ? {} : {repository: flags.repository}),
+      ...(flags.tag === undefined ? {} : {tag: flags.tag}),
+      ...(flags.region === undefined ? {} : {region: flags.region}),
+      ...(flags.profile === undefined ? {} : {profile: flags.profile}),
+      ...(flags['max-images'] === undefined ? {} : {maxImages: flags['max-images']}),
+    }, view ? (event) => view.handle(event) : undefined)
     view?.settle()
     for (const warning of result.warnings) this.addWarning(warning)
     const what = result.alreadyPushed ? 'Already in ECR' : `Pushed (${result.layers.pushed} layers uploaded, ${result.layers.existing} already there)`

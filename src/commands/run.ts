@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
-import type {BuildSettings} from '../build/last-build.js'
+import {run} from '../app/run.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {LimgCommand} from '../cli/base-command.js'
-import type {LogLine} from '../local/log-lines.js'
-import {type RunLocalResult, runLocal} from '../local/run-local.js'
-import type {ServeEvent} from '../local/serve.js'
+import type {RunningFunction} from '../run/start.js'
+import {renderRunEvent} from '../ui/run-progress.js'
 
-export type RunResult = RunLocalResult & {warnings: string[]}
+export type RunResult = RunningFunction & {warnings: string[]}
 
 export default class Run extends LimgCommand<RunResult> {
   static override summary = 'Run the function locally with the Lambda Runtime Interface Emulator.'
@@ -48,28 +47,27 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     const {flags} = await this.parse(Run)
     // With --json, stdout holds the result alone, so the function's log goes to stderr.
     const json = this.jsonEnabled()
-    const result = await runLocal({
+    const output = {
+      note: (line: string) => this.note(line),
+      warn: (line: string) => this.addWarning(line),
+      log: (stream: 'stdout' | 'stderr', text: string) => (stream === 'stderr' || json ? process.stderr : process.stdout).write(`${text}\n`),
+    }
+    const result = await run(this.context, {
       dir: flags.dir,
-      port: flags.port,
       detach: flags.detach,
       watch: flags.watch,
-      env: flags.env,
-      envFile: flags['env-file'],
-      timeout: flags.timeout,
-      memory: flags.memory,
-      arch: flags.arch,
-      baseImage: flags['base-image'],
-      dockerfile: flags.dockerfile,
-      caCert: flags['ca-cert'],
       build: flags.build,
-      rie: flags.rie,
-      signal: this.signal,
-      onEvent: (event) => this.render(event),
-      onCarried: (carried) => this.note(`Building as the last limg build did: ${describeSettings(carried)}`),
-      onLine: (line: LogLine) => (line.stream === 'stderr' || json ? process.stderr : process.stdout).write(`${line.text}\n`),
-      onReady: (running) => this.note(`Ready: ${running.endpoint}\n(Ctrl-C stops and removes the container)`),
-      onWarning: (warning) => this.addWarning(warning),
-    })
+      ...(flags.port === undefined ? {} : {port: flags.port}),
+      ...(flags.env === undefined ? {} : {env: flags.env}),
+      ...(flags['env-file'] === undefined ? {} : {envFile: flags['env-file']}),
+      ...(flags.timeout === undefined ? {} : {timeout: flags.timeout}),
+      ...(flags.memory === undefined ? {} : {memory: flags.memory}),
+      ...(flags.arch === undefined ? {} : {arch: flags.arch}),
+      ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),
+      ...(flags.dockerfile === undefined ? {} : {dockerfile: flags.dockerfile}),
+      ...(flags['ca-cert'] === undefined ? {} : {caCert: flags['ca-cert']}),
+      ...(flags.rie === undefined ? {} : {rie: flags.rie}),
+    }, (event) => renderRunEvent(output, event))
     if (flags.detach) {
       // Only a detached function is still there to invoke; a foreground run has ended by now.
       this.note(`Running ${result.image} as ${result.container.slice(0, 12)}`)
@@ -79,35 +77,4 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     }
     return this.withWarnings(result)
   }
-
-  private render(event: ServeEvent): void {
-    switch (event.type) {
-      case 'build':
-        this.note(event.reason === 'missing' ? 'No image yet: building it.' : 'The project changed since the last build: building.')
-        break
-      case 'emulator-image':
-        this.note(`The image has no emulator: added one (${event.image}).`)
-        break
-      case 'starting':
-        this.note(`Starting on port ${event.port}…`)
-        break
-      case 'ready':
-        this.note(`Ready in ${(event.durationMs / 1000).toFixed(1)} s`)
-        break
-      case 'change':
-        this.note(`Changed: ${event.files.slice(0, 3).join(', ')}${event.files.length > 3 ? ` and ${event.files.length - 3} more` : ''}; rebuilding…`)
-        break
-      case 'restarted':
-        this.note(`Restarted in ${(event.durationMs / 1000).toFixed(1)} s: ${event.endpoint}`)
-        break
-      case 'rebuild-failed':
-        this.addWarning(`Rebuild failed, still serving the previous version: ${event.message}`)
-        break
-    }
-  }
-}
-
-function describeSettings(settings: BuildSettings): string {
-  const flags: Record<keyof BuildSettings, string> = {arch: '--arch', baseImage: '--base-image', dockerfile: '--dockerfile', caCert: '--ca-cert'}
-  return Object.entries(settings).map(([key, value]) => `${flags[key as keyof BuildSettings]} ${value}`).join(' ')
 }

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
-import {stopLocal} from '../local/run-local.js'
+import {stop} from '../app/stop.js'
 
 export interface StopResult {
   stopped: string[]
@@ -17,7 +17,7 @@ export default class Stop extends LimgCommand<StopResult> {
 
   public async run(): Promise<StopResult> {
     const {flags} = await this.parse(Stop)
-    const result = await stopLocal({dir: flags.dir, signal: this.signal})
+    const result = await stop(this.context, {dir: flags.dir})
     this.note(result.stopped.length === 0 ? 'Nothing was running.' : `Stopped and removed ${result.stopped.map((id) => id.slice(0, 12)).join(', ')}`)
     return result
   }

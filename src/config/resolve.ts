@@ -1,4 +1,4 @@
-import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
+import {type Architecture, DEFAULT_ARCHITECTURE, getArchitecture} from '../catalog/runtimes.js'
 import {LIMITS, type ProjectConfig, validateInteger} from './schema.js'
 
 /** Flags that may override limg.json; undefined means "not given". */
@@ -15,7 +15,7 @@ export interface ConfigOverrides {
  * variables, then flags.
  */
 export function resolveConfig(project: ProjectConfig, flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
-  const arch: Architecture = getArchitecture(flags.arch ?? env.LIMG_ARCH ?? project.arch).id
+  const arch = resolveArch(flags.arch, env, project.arch)
   const baseImage = flags.baseImage ?? nonEmpty(env.LIMG_BASE_IMAGE) ?? project.baseImage
   const caCert = flags.caCert ?? nonEmpty(env.LIMG_CA_CERT) ?? project.caCert
   const memory = validateInteger('memory', flags.memory ?? env.LIMG_MEMORY ?? project.memory, LIMITS.memory.min, LIMITS.memory.max)
@@ -32,4 +32,9 @@ export function resolveConfig(project: ProjectConfig, flags: ConfigOverrides = {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value : undefined
+}
+
+/** The architecture, lowest to highest: limg.json's (or the default without one), LIMG_ARCH, the flag. */
+export function resolveArch(flag: string | undefined, env: NodeJS.ProcessEnv, project: Architecture = DEFAULT_ARCHITECTURE): Architecture {
+  return getArchitecture(flag ?? nonEmpty(env.LIMG_ARCH) ?? project).id
 }

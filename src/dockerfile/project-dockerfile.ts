@@ -1,8 +1,6 @@
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import type {Architecture, RuntimeId} from '../catalog/runtimes.js'
-import {loadProjectConfig} from '../config/load.js'
-import {resolveConfig} from '../config/resolve.js'
-import type {Template} from '../config/schema.js'
+import type {ProjectConfig, Template} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
 import {functionLayout} from '../project/layout.js'
 import {existingTargets, writeFilesAtomically} from '../project/write-files.js'
@@ -10,14 +8,16 @@ import {renderDockerfile} from './render.js'
 import {PROJECT_DOCKERFILE, resolveDockerfile} from './resolve.js'
 
 export interface ProjectDockerfileOptions {
+  /** The project folder, absolute. */
   dir: string
-  arch?: string
-  baseImage?: string
+  /** limg.json with LIMG_* and flags applied. */
+  config: ProjectConfig
+  /** Whether --arch or --base-image was given, to say when a project Dockerfile cannot take them. */
+  retargeted?: boolean
   /** Write the rendered template to <dir>/Dockerfile so the project owns it. */
   write?: boolean
   /** With write: replace a Dockerfile that exists. */
   force?: boolean
-  env?: NodeJS.ProcessEnv
   signal?: AbortSignal
 }
 
@@ -45,9 +45,8 @@ export interface ProjectDockerfileResult {
  * @throws InvalidInputError when limg.json is missing or invalid, or `write` would replace a Dockerfile without `force`
  */
 export async function projectDockerfile(options: ProjectDockerfileOptions): Promise<ProjectDockerfileResult> {
-  const dir = resolve(options.dir)
+  const {dir, config} = options
   const warnings: string[] = []
-  const config = resolveConfig(await loadProjectConfig(dir, {onWarning: (warning) => warnings.push(warning)}), {arch: options.arch, baseImage: options.baseImage}, options.env ?? process.env)
   const common = {runtime: config.runtime, arch: config.arch, template: config.template}
   if (config.caCert) {
     warnings.push(`limg build adds lines that let the install steps trust ${config.caCert} (caCert); this Dockerfile shows none, and a written one gets none.`)
@@ -76,7 +75,7 @@ export async function projectDockerfile(options: ProjectDockerfileOptions): Prom
   const resolved = await resolveDockerfile(dir, config)
   warnings.push(...resolved.notes)
   for (const {from, to} of resolved.replacedBases) warnings.push(`FROM ${from} builds from ${to}, in the build only: ${resolved.path} itself is unchanged.`)
-  if (resolved.source === 'project' && !resolved.declaresBaseImageArg && resolved.replacedBases.length === 0 && (options.arch || options.baseImage)) {
+  if (resolved.source === 'project' && !resolved.declaresBaseImageArg && resolved.replacedBases.length === 0 && options.retargeted) {
     warnings.push(`${resolved.path} neither declares ARG BASE_IMAGE nor starts FROM AWS's Lambda Node.js image, so --arch and --base-image cannot change its FROM.`)
   }
   return {

@@ -1,4 +1,4 @@
-import type {LayerEvent} from '../engine/push.js'
+import type {LayerEvent} from '../docker/push-stream.js'
 
 export type PushPhase = 'image' | 'authenticate' | 'repository' | 'push' | 'verify'
 

@@ -1,13 +1,13 @@
 import type {Architecture} from '../catalog/runtimes.js'
-import type {Engine} from '../engine/engine.js'
-import {type ImagePusher, PushStreamError, type PushStreamResult, type RegistryAuth} from '../engine/push.js'
+import type {ImageClient} from '../docker/images.js'
+import {PushStreamError, type PushStreamResult, type RegistryAuth} from '../docker/push-stream.js'
 import {InvalidInputError, LimgError, RegistryError} from '../errors/index.js'
-import {type RegistryCredentials, TokenSource} from '../registry/authorization.js'
-import type {EcrApi, RepositorySettings} from '../registry/ecr-api.js'
+import {type RegistryCredentials, TokenSource} from '../ecr/authorization.js'
+import type {EcrApi, RepositorySettings} from '../ecr/ecr-api.js'
 import {type CheckedManifest, checkManifest} from '../registry/manifest-check.js'
 import {RegistryHttp, RegistryHttpError} from '../registry/registry-http.js'
-import {ensureRepository} from '../registry/repository.js'
-import {DEFAULT_RETRY_DELAYS_MS, withRetry} from '../registry/retry.js'
+import {ensureRepository} from '../ecr/repository.js'
+import {DEFAULT_RETRY_DELAYS_MS, withRetry} from '../util/retry.js'
 import {contentTag, isValidTag} from './default-tag.js'
 import type {PushEvent} from './events.js'
 import {resolveSourceImage} from './source-image.js'
@@ -29,8 +29,8 @@ export interface PushOptions {
 }
 
 export interface PushDependencies {
-  engine: Pick<Engine, 'inspectImage'>
-  pusher: ImagePusher
+  /** The engine's images: the source is inspected, tagged with the registry's name, pushed and untagged. */
+  images: Pick<ImageClient, 'inspect' | 'tag' | 'untag' | 'push'>
   ecr: EcrApi
   /** Builds the HTTP client for the manifest read-back; replaced in unit tests. */
   registry?: (credentials: RegistryCredentials, signal?: AbortSignal) => Pick<RegistryHttp, 'manifest' | 'blobJson'>
@@ -75,7 +75,7 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
   // First, so that a missing or malformed region is refused before any work starts.
   const region = await deps.ecr.region()
   emit({type: 'phase', phase: 'image', message: `Checking local image ${options.image}`})
-  const image = await resolveSourceImage(deps.engine, options.image, options.arch, options.imageExplicit ?? false)
+  const image = await resolveSourceImage(deps.images, options.image, options.arch, options.imageExplicit ?? false)
   const tag = options.tag ?? contentTag(options.arch, image.id)
 
   emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})
@@ -132,11 +132,11 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     emit({type: 'phase', phase: 'push', message: `Pushing ${remoteRef}:${tag}`})
     // The engine pushes only by a name that carries the registry: that name is given for this
     // push and taken back after it (pushed, failed or interrupted), so none piles up locally.
-    const previous = await deps.engine.inspectImage(`${remoteRef}:${tag}`)
-    await deps.pusher.tag(options.image, remoteRef, tag)
+    const previous = await deps.images.inspect(`${remoteRef}:${tag}`)
+    await deps.images.tag(options.image, remoteRef, tag)
     let failed = true
     try {
-      pushed = await pushWithRenewal(deps.pusher, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
+      pushed = await pushWithRenewal(deps.images, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
       failed = false
     } finally {
       const warning = await restoreRegistryTag(deps, `${remoteRef}:${tag}`, remoteRef, tag, image.id, previous?.id).catch((error: unknown) =>
@@ -188,15 +188,15 @@ async function restoreRegistryTag(
 ): Promise<string | undefined> {
   if (previousId === pushedId) return undefined
   if (previousId !== undefined) {
-    await deps.pusher.tag(previousId, remoteRef, tag)
+    await deps.images.tag(previousId, remoteRef, tag)
     return undefined
   }
-  const now = await deps.engine.inspectImage(ref)
+  const now = await deps.images.inspect(ref)
   if (!now) return undefined
   if (now.repoTags.every((name) => name === ref)) {
     return `Kept the local name ${ref}: it is the image's only name, and removing it would delete the image. Remove it with \`docker rmi ${ref}\` once the image is not needed.`
   }
-  await deps.pusher.untag(ref)
+  await deps.images.untag(ref)
   return undefined
 }
 
@@ -207,7 +207,7 @@ async function configDigestOf(http: Pick<RegistryHttp, 'manifest'>, repository: 
 }
 
 async function pushWithRenewal(
-  pusher: ImagePusher,
+  pusher: Pick<ImageClient, 'push'>,
   tokens: TokenSource,
   repo: string,
   tag: string,

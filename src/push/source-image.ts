@@ -1,19 +1,13 @@
-import {defaultTag} from '../build/build.js'
 import {type Architecture, architectureFromDocker, getArchitecture} from '../catalog/runtimes.js'
-import type {Engine, ImageInfo} from '../engine/engine.js'
+import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {InvalidInputError} from '../errors/index.js'
-
-/** The tag `limg build` gives a project's image for one architecture. */
-export function builtImageRef(name: string, arch: Architecture): string {
-  return defaultTag(name, arch)
-}
 
 /**
  * Finds the local image to push and checks that it is for the function's architecture, before
  * anything is sent anywhere.
  */
-export async function resolveSourceImage(engine: Pick<Engine, 'inspectImage'>, ref: string, arch: Architecture, explicit: boolean): Promise<ImageInfo> {
-  const info = await engine.inspectImage(ref)
+export async function resolveSourceImage(images: Pick<ImageClient, 'inspect'>, ref: string, arch: Architecture, explicit: boolean): Promise<ImageInfo> {
+  const info = await images.inspect(ref)
   if (!info) {
     throw new InvalidInputError(
       `No local image ${ref}.`,

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {isIP} from 'node:net'
 import {RegistryError} from '../errors/index.js'
-import type {RegistryCredentials} from './authorization.js'
+import type {RegistryCredentials} from '../ecr/authorization.js'
 
 export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',

@@ -56,6 +56,10 @@ export class BuildProgressRenderer {
         else if (e.type === 'output') this.output(e.line)
         break
       }
+      case 'waiting': {
+        this.line(`Another limg build of ${event.tag}${event.pid ? ` (pid ${event.pid})` : ''} is running; waiting for it to finish…`)
+        break
+      }
       case 'context-sent': {
         this.stop()
         break

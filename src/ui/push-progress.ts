@@ -1,4 +1,4 @@
-import type {LayerEvent} from '../engine/push.js'
+import type {LayerEvent} from '../docker/push-stream.js'
 import type {PushEvent} from '../push/events.js'
 
 const LABELS: Record<LayerEvent['status'], string> = {

@@ -5,7 +5,7 @@ import {type AddressInfo, type Server, type Socket, createServer} from 'node:net
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa} from 'execa'
-import {TEST_ENV, makeProject, sweep} from '../integration/local/support/fixture.js'
+import {TEST_ENV, makeProject, sweep} from '../integration/run/support/fixture.js'
 import {BIN, limg} from '../support/cli.js'
 
 const ENV = {...TEST_ENV, CI: '1', NO_COLOR: '1'}

@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {TEST_ENV, makeProject, sweep} from '../integration/local/support/fixture.js'
+import {TEST_ENV, makeProject, sweep} from '../integration/run/support/fixture.js'
 import {type CliRun, limg as runLimg} from '../support/cli.js'
 
 const ENV = {...TEST_ENV, CI: '1', NO_COLOR: '1'}

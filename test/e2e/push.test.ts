@@ -3,8 +3,8 @@ import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {execa} from 'execa'
-import {connectionFromEnv} from '../../src/engine/connection.js'
-import {type DockerEngine, connectEngine} from '../../src/engine/docker-engine.js'
+import {connectionFromEnv} from '../../src/docker/connection.js'
+import {type DockerClient, connectDocker} from '../../src/docker/client.js'
 import {MEDIA_TYPES, RegistryHttp} from '../../src/registry/registry-http.js'
 import {EcrStandIn} from '../support/ecr-stand-in/index.js'
 import {type TestRegistry, startRegistry} from '../support/registry.js'
@@ -14,7 +14,7 @@ const BIN = resolve('bin/run.js')
 
 describe('limg push (e2e, through bin/run.js against the ECR stand-in)', function () {
   this.timeout(300_000)
-  let engine: DockerEngine
+  let engine: DockerClient
   let registry: TestRegistry
   let ecr: EcrStandIn
   let root: string
@@ -24,7 +24,7 @@ describe('limg push (e2e, through bin/run.js against the ECR stand-in)', functio
   const repository = `limg-e2e/${RUN_ID}`
 
   before(async () => {
-    engine = await connectEngine(connectionFromEnv())
+    engine = await connectDocker(connectionFromEnv())
     registry = await startRegistry()
     ecr = await new EcrStandIn({identity: {accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, region: REGION}, registry}).start()
     root = await mkdtemp(join(tmpdir(), 'limg-e2e-push-'))

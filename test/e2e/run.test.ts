@@ -2,9 +2,8 @@ import {strict as assert} from 'node:assert'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execa} from 'execa'
-import {DockerContainers} from '../../src/engine/containers.js'
-import {LABEL, projectId} from '../../src/local/labels.js'
-import {TEST_ENV, makeProject, sweep, testEngine} from '../integration/local/support/fixture.js'
+import {LABEL, projectId} from '../../src/run/labels.js'
+import {TEST_ENV, makeProject, sweep, testEngine} from '../integration/run/support/fixture.js'
 import {BIN, type CliRun, limg as runLimg} from '../support/cli.js'
 
 const ENV = {...TEST_ENV, CI: '1', NO_COLOR: '1'}
@@ -14,7 +13,7 @@ function limg(args: string[], cwd: string, input?: string): Promise<CliRun> {
 }
 
 async function projectContainers(dir: string) {
-  return new DockerContainers(await testEngine()).list({[LABEL.project]: projectId(dir)})
+  return (await testEngine()).containers.list({[LABEL.project]: projectId(dir)})
 }
 
 /** Waits until `text` appears in what a running process wrote. */

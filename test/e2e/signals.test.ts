@@ -6,10 +6,10 @@ import {type AddressInfo, type Server as NetServer, type Socket, createServer as
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
-import {DockerContainers} from '../../src/engine/containers.js'
-import {LABEL, projectId} from '../../src/local/labels.js'
-import {TEST_ENV, makeProject, sweep, testEngine} from '../integration/local/support/fixture.js'
+import {LABEL, projectId} from '../../src/run/labels.js'
+import {TEST_ENV, makeProject, sweep, testEngine} from '../integration/run/support/fixture.js'
 import {BIN, limg} from '../support/cli.js'
+import {rawDocker} from '../support/raw-docker.js'
 
 const ENV = {...TEST_ENV, CI: '1', NO_COLOR: '1'}
 const EXIT = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const
@@ -49,11 +49,11 @@ function catchesHangup(pid: number): boolean {
 }
 
 async function projectContainers(dir: string) {
-  return new DockerContainers(await testEngine()).list({[LABEL.project]: projectId(dir)})
+  return (await testEngine()).containers.list({[LABEL.project]: projectId(dir)})
 }
 
 async function containerLog(id: string): Promise<string> {
-  const log = await (await testEngine()).docker.getContainer(id).logs({stdout: true, stderr: true, follow: false})
+  const log = await rawDocker().getContainer(id).logs({stdout: true, stderr: true, follow: false})
   return log.toString('utf8')
 }
 

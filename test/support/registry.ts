@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import bcrypt from 'bcryptjs'
 import {type ResultPromise, execa} from 'execa'
-import {freeLoopbackPort} from '../../src/local/ports.js'
+import {freeLoopbackPort} from '../../src/run/ports.js'
 
 const REGISTRY_BINARY = process.env.LIMG_TEST_REGISTRY_BINARY ?? 'docker-registry'
 const READY_WAIT_MS = 20_000

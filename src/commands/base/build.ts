@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 import {ARCHITECTURE_IDS, DEFAULT_ARCHITECTURE, RUNTIME_IDS, defaultRuntime, deprecationWarning, getRuntime} from '../../catalog/runtimes.js'
-import {buildBaseImage, type BaseBuildResult} from '../../base-image/build.js'
-import type {BaseBuildEvent} from '../../base-image/events.js'
+import {baseBuild} from '../../app/base-build.js'
+import type {BaseBuildResult} from '../../base-image/build.js'
 import {LimgCommand} from '../../cli/base-command.js'
+import {renderBaseBuildEvent} from '../../ui/base-build-progress.js'
 
 export type BaseBuildCommandResult = BaseBuildResult & {warnings: string[]}
 
@@ -32,36 +33,14 @@ export default class BaseBuild extends LimgCommand<BaseBuildCommandResult> {
   public async run(): Promise<BaseBuildCommandResult> {
     const {flags} = await this.parse(BaseBuild)
     this.addWarning(deprecationWarning(getRuntime(flags.runtime)))
-    const result = await buildBaseImage(
-      {runtime: flags.runtime, arch: flags.arch, tag: flags.tag, riePath: flags.rie, force: flags.force, signal: this.signal},
-      {onEvent: (event) => this.render(event)},
+    const result = await baseBuild(
+      this.context,
+      {runtime: flags.runtime, arch: flags.arch, force: flags.force, ...(flags.tag === undefined ? {} : {tag: flags.tag}), ...(flags.rie === undefined ? {} : {riePath: flags.rie})},
+      (event) => renderBaseBuildEvent((line) => this.note(line), event),
     )
     const how = result.cached ? 'up to date' : 'built'
     this.note(`${how} ${result.image} (${result.architecture}, node ${result.nodeVersion}, ${(result.sizeBytes / 1e6).toFixed(0)} MB) in ${(result.durationMs / 1000).toFixed(1)} s`)
     this.log(result.image)
     return this.withWarnings(result)
   }
-
-  private render(event: BaseBuildEvent): void {
-    switch (event.type) {
-      case 'download':
-        if (event.status !== 'fetching') this.note(`download  ${event.item}: ${event.status === 'cached' ? 'cached' : `fetched in ${seconds(event.durationMs)}`}`)
-        else this.note(`download  ${event.item}...`)
-        break
-      case 'up-to-date':
-        this.note(`${event.image} already holds these inputs; nothing to build (--force rebuilds).`)
-        break
-      case 'assemble':
-        this.note(`assemble  build context for ${event.image}`)
-        break
-      case 'build':
-        if (event.event.type === 'step') this.note(`build     step ${event.event.index}/${event.event.total}: ${event.event.instruction}`)
-        else if (event.event.type === 'output') this.note(`          ${event.event.line}`)
-        break
-    }
-  }
-}
-
-function seconds(ms: number | undefined): string {
-  return `${((ms ?? 0) / 1000).toFixed(1)} s`
 }

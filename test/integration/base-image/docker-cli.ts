@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {execa} from 'execa'
 import {getArchitecture} from '../../../src/catalog/runtimes.js'
-import {freeLoopbackPort} from '../../../src/local/ports.js'
+import {freeLoopbackPort} from '../../../src/run/ports.js'
 
 /** Labels every image and container these tests make, so a sweep can find leftovers of a run. */
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`

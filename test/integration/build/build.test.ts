@@ -9,8 +9,8 @@ import {execa} from 'execa'
 import {type BuildResult, buildProject} from '../../../src/build/build.js'
 import {loadProjectConfig} from '../../../src/config/load.js'
 import {resolveConfig} from '../../../src/config/resolve.js'
-import {createEngine, type DockerEngine} from '../../../src/engine/docker-engine.js'
-import type {BuildEvent} from '../../../src/engine/build-stream.js'
+import {type DockerClient, openDocker} from '../../../src/docker/client.js'
+import type {BuildEvent} from '../../../src/docker/build-stream.js'
 import {BuildFailedError} from '../../../src/errors/index.js'
 import {ensureBaseImage} from '../../support/base-images.js'
 
@@ -23,7 +23,7 @@ const HOST_CA = '/etc/ssl/certs/ca-certificates.crt'
 const ARCHES = ['x86_64', 'arm64'] as const
 type Arch = (typeof ARCHES)[number]
 
-let engine: DockerEngine
+let engine: DockerClient
 let work: string
 const bases = new Map<Arch, string>()
 
@@ -34,11 +34,11 @@ async function scaffold(name: string, template: 'commonjs' | 'esm' | 'typescript
   return dir
 }
 
-async function build(dir: string, over: {arch?: Arch; baseImage?: string; env?: NodeJS.ProcessEnv; engine?: DockerEngine; steps?: BuildEvent[]} = {}): Promise<BuildResult> {
+async function build(dir: string, over: {arch?: Arch; baseImage?: string; env?: NodeJS.ProcessEnv; engine?: DockerClient; steps?: BuildEvent[]} = {}): Promise<BuildResult> {
   const project = await loadProjectConfig(dir)
   const arch = over.arch ?? project.arch
   const config = resolveConfig(project, {arch, baseImage: over.baseImage ?? bases.get(arch)}, {})
-  return buildProject(over.engine ?? engine, {
+  return buildProject((over.engine ?? engine).images, {
     projectDir: dir,
     config,
     tag: `limg-it-${RUN_ID}-${project.name.toLowerCase()}:${arch}`,
@@ -63,7 +63,7 @@ describe('limg build against the engine', function () {
   this.timeout(15 * 60_000)
 
   before(async () => {
-    engine = await createEngine()
+    engine = await openDocker()
     work = await mkdtemp(join(tmpdir(), 'limg-build-it-'))
     for (const arch of ARCHES) bases.set(arch, await ensureBaseImage(RUNTIME, arch))
   })
@@ -93,7 +93,7 @@ describe('limg build against the engine', function () {
         const result = await build(dir)
         assert.equal(result.architecture, arch)
         assert.equal(result.dockerfile, 'template')
-        const inspect = await engine.inspectImage(result.image)
+        const inspect = await engine.images.inspect(result.image)
         assert.equal(inspect?.architecture, arch === 'x86_64' ? 'amd64' : 'arm64')
         assert.equal(inspect?.labels['limg.arch'], arch)
         assert.equal(inspect?.labels['limg.runtime'], RUNTIME)
@@ -111,7 +111,7 @@ describe('limg build against the engine', function () {
       it('builds an ES module function', async () => {
         const dir = await scaffold(`esm-${arch}`, 'esm', arch)
         const result = await build(dir)
-        const inspect = await engine.inspectImage(result.image)
+        const inspect = await engine.images.inspect(result.image)
         assert.equal(inspect?.architecture, arch === 'x86_64' ? 'amd64' : 'arm64')
         assert.deepEqual(inspect?.cmd, ['index.handler'])
         assert.match(await inImage(result.image, ['/bin/ls', '/var/task']), /index\.mjs/)
@@ -133,8 +133,8 @@ describe('limg build against the engine', function () {
     const x64 = await build(dir, {arch: 'x86_64'})
     const arm = await build(dir, {arch: 'arm64'})
     assert.notEqual(x64.image, arm.image)
-    assert.equal((await engine.inspectImage(x64.image))?.architecture, 'amd64')
-    assert.equal((await engine.inspectImage(arm.image))?.architecture, 'arm64')
+    assert.equal((await engine.images.inspect(x64.image))?.architecture, 'amd64')
+    assert.equal((await engine.images.inspect(arm.image))?.architecture, 'arm64')
 
     const again = await build(dir, {arch: 'x86_64'})
     assert.equal(again.imageId, x64.imageId, 'nothing changed: the same image')
@@ -201,11 +201,11 @@ describe('limg build against the engine', function () {
     await new Promise<void>((done) => relay.listen(0, '127.0.0.1', done))
     const port = (relay.address() as {port: number}).port
     try {
-      const remote = await createEngine({DOCKER_HOST: `tcp://127.0.0.1:${port}`})
+      const remote = await openDocker({DOCKER_HOST: `tcp://127.0.0.1:${port}`})
       assert.equal(remote.target, `tcp://127.0.0.1:${port}`)
       const dir = await scaffold('remote', 'esm', 'x86_64')
       const result = await build(dir, {engine: remote})
-      assert.equal((await remote.inspectImage(result.image))?.architecture, 'amd64')
+      assert.equal((await remote.images.inspect(result.image))?.architecture, 'amd64')
     } finally {
       relay.close()
     }

@@ -5,7 +5,8 @@ import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {type ResultPromise, execa} from 'execa'
-import {type DockerEngine, createEngine} from '../../../src/engine/docker-engine.js'
+import {type DockerClient, openDocker} from '../../../src/docker/client.js'
+import {rawDocker} from '../../support/raw-docker.js'
 import {ensureBaseImage} from '../../support/base-images.js'
 
 const CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'bin', 'run.js')
@@ -39,12 +40,12 @@ function lineOn(child: ResultPromise, match: RegExp, what: string, timeoutMs = 1
 
 describe('two limg build processes of one project at once (real engine)', function () {
   this.timeout(600_000)
-  let engine: DockerEngine
+  let engine: DockerClient
   let dir: string
   const builds: ResultPromise[] = []
 
   before(async () => {
-    engine = await createEngine()
+    engine = await openDocker()
     const base = await ensureBaseImage('nodejs24.x', 'x86_64')
     dir = await mkdtemp(join(tmpdir(), 'limg-concurrent-build-'))
     const files: Record<string, string> = {
@@ -61,8 +62,8 @@ describe('two limg build processes of one project at once (real engine)', functi
   after(async () => {
     // A failed run must not leave a build waiting at the gate: open it, and stop the builds.
     if (engine) {
-      for (const step of await engine.docker.listContainers({filters: JSON.stringify({status: ['running']})})) {
-        if (step.Command.includes(GATE)) await engine.docker.getContainer(step.Id).remove({force: true}).catch(() => undefined)
+      for (const step of await rawDocker().listContainers({filters: JSON.stringify({status: ['running']})})) {
+        if (step.Command.includes(GATE)) await rawDocker().getContainer(step.Id).remove({force: true}).catch(() => undefined)
       }
     }
     for (const build of builds) {
@@ -71,8 +72,8 @@ describe('two limg build processes of one project at once (real engine)', functi
     }
     if (engine) {
       // Top-level images only: removing them removes the untagged intermediate images below them.
-      const images = await engine.docker.listImages({filters: JSON.stringify({label: [`limg.test=${RUN_ID}`]})})
-      for (const image of images) await engine.removeImage(image.Id, {force: true})
+      const images = await rawDocker().listImages({filters: JSON.stringify({label: [`limg.test=${RUN_ID}`]})})
+      for (const image of images) await engine.images.remove(image.Id, {force: true})
     }
     if (dir) await rm(dir, {recursive: true, force: true})
   })
@@ -81,7 +82,7 @@ describe('two limg build processes of one project at once (real engine)', functi
   async function gatedStep(): Promise<string> {
     const deadline = Date.now() + 180_000
     while (Date.now() < deadline) {
-      const running = await engine.docker.listContainers({filters: JSON.stringify({status: ['running']})})
+      const running = await rawDocker().listContainers({filters: JSON.stringify({status: ['running']})})
       const step = running.find((c) => c.Command.includes(GATE))
       if (step) return step.Id
       await new Promise((r) => setTimeout(r, 100))
@@ -97,7 +98,7 @@ describe('two limg build processes of one project at once (real engine)', functi
     builds.push(second)
     const waiting = await lineOn(second, /is running; waiting for it to finish/, 'word that it waits')
     assert.equal(waiting, `Another limg build of ${TAG} (pid ${first.pid}) is running; waiting for it to finish…`)
-    await engine.docker.getContainer(step).exec({Cmd: ['/bin/sh', '-c', `: > ${GATE}`]}).then((exec) => exec.start({Detach: true}))
+    await rawDocker().getContainer(step).exec({Cmd: ['/bin/sh', '-c', `: > ${GATE}`]}).then((exec) => exec.start({Detach: true}))
 
     const [a, b] = await Promise.all([first, second])
     assert.equal(a.exitCode, 0, a.stderr)
@@ -110,9 +111,9 @@ describe('two limg build processes of one project at once (real engine)', functi
 
     // The second built after the first had finished: the tag names its image (variant b), and the
     // first's reported id is the other image, which the tag named until then.
-    const named = await engine.inspectImage(TAG)
+    const named = await engine.images.inspect(TAG)
     assert.equal(named?.labels.variant, 'b')
-    const firstImage = await engine.inspectImage(firstResult.imageId)
+    const firstImage = await engine.images.inspect(firstResult.imageId)
     assert.equal(firstImage?.labels.variant, 'a')
     assert.notEqual(firstResult.imageId, named?.id)
   })

@@ -3,8 +3,8 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
-import {connectionFromEnv} from '../../../src/engine/connection.js'
-import {type DockerEngine, connectEngine} from '../../../src/engine/docker-engine.js'
+import {connectionFromEnv} from '../../../src/docker/connection.js'
+import {type DockerClient, connectDocker} from '../../../src/docker/client.js'
 import {RegistryHttp} from '../../../src/registry/registry-http.js'
 import {EcrStandIn} from '../../support/ecr-stand-in/index.js'
 import {EXPIRED_TOKEN_MESSAGE, type FrontRequest, RegistryFront} from '../../support/registry-front.js'
@@ -79,14 +79,14 @@ function errorLines(stderr: string): string[] {
 
 describe('push faults survived (real engine, real docker-registry killed and restarted, ECR stand-in)', function () {
   this.timeout(300_000)
-  let engine: DockerEngine
+  let engine: DockerClient
   const worlds: World[] = []
   const figures: Record<string, number> = {}
   /** What users saw, printed after the run for the record. */
   const seen: string[] = []
 
   before(async () => {
-    engine = await connectEngine(connectionFromEnv())
+    engine = await connectDocker(connectionFromEnv())
     await engine.ping()
   })
 
@@ -130,7 +130,7 @@ describe('push faults survived (real engine, real docker-registry killed and res
   }
 
   async function localNames(image: string): Promise<string[]> {
-    return (await engine.inspectImage(image))?.repoTags ?? []
+    return (await engine.images.inspect(image))?.repoTags ?? []
   }
 
   it('the registry killed mid-upload and back within the engine\'s retries: the push resumes, re-sending only the interrupted layer', async () => {

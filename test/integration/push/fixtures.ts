@@ -6,8 +6,9 @@ import type {Readable} from 'node:stream'
 import tar from 'tar-stream'
 import type {Architecture} from '../../../src/catalog/runtimes.js'
 import {getArchitecture} from '../../../src/catalog/runtimes.js'
-import {connectionFromEnv} from '../../../src/engine/connection.js'
-import {type DockerEngine, connectEngine} from '../../../src/engine/docker-engine.js'
+import {connectionFromEnv} from '../../../src/docker/connection.js'
+import {type DockerClient, connectDocker} from '../../../src/docker/client.js'
+import {rawDocker} from '../../support/raw-docker.js'
 import {EcrStandIn} from '../../support/ecr-stand-in/index.js'
 import {type TestRegistry, startRegistry} from '../../support/registry.js'
 
@@ -19,7 +20,7 @@ export const LABEL = {'limg.test': RUN_ID, limg: 'test'}
  * A tiny FROM-scratch image: a COPY first (an arm64 scratch build on this engine must start
  * with COPY/ADD), then a second file, whose content `variant` changes to make a new top layer.
  */
-export async function buildTinyImage(engine: DockerEngine, name: string, arch: Architecture, variant = 'one'): Promise<string> {
+export async function buildTinyImage(engine: DockerClient, name: string, arch: Architecture, variant = 'one'): Promise<string> {
   const pack = tar.pack()
   pack.entry({name: 'Dockerfile'}, 'FROM scratch\nCOPY base.txt /base.txt\nCOPY top.txt /top.txt\nCMD ["index.handler"]\n')
   // The classic builder's cache ignores the platform of a FROM scratch build: the content must differ per arch.
@@ -28,7 +29,7 @@ export async function buildTinyImage(engine: DockerEngine, name: string, arch: A
   pack.entry({name: 'top.txt'}, `top layer ${variant}\n`)
   pack.finalize()
   const ref = `${name}:${arch}`
-  await engine.buildImage(pack as unknown as Readable, {tags: [ref], platform: getArchitecture(arch).platform, labels: LABEL})
+  await engine.images.build(pack as unknown as Readable, {tags: [ref], platform: getArchitecture(arch).platform, labels: LABEL})
   return ref
 }
 
@@ -36,25 +37,25 @@ export async function buildTinyImage(engine: DockerEngine, name: string, arch: A
  * A FROM-scratch image of its own random, incompressible layers of the given sizes, so that no
  * registry holds any of them yet and the bytes a push sends are known.
  */
-export async function buildRandomImage(engine: DockerEngine, name: string, arch: Architecture, layerBytes: number[]): Promise<string> {
+export async function buildRandomImage(engine: DockerClient, name: string, arch: Architecture, layerBytes: number[]): Promise<string> {
   const pack = tar.pack()
   const copies = layerBytes.map((_, i) => `COPY layer-${i}.bin /layer-${i}.bin`).join('\n')
   pack.entry({name: 'Dockerfile'}, `FROM scratch\n${copies}\nCMD ["index.handler"]\n`)
   layerBytes.forEach((size, i) => pack.entry({name: `layer-${i}.bin`}, randomBytes(size)))
   pack.finalize()
   const ref = `${name}:${arch}`
-  await engine.buildImage(pack as unknown as Readable, {tags: [ref], platform: getArchitecture(arch).platform, labels: LABEL})
+  await engine.images.build(pack as unknown as Readable, {tags: [ref], platform: getArchitecture(arch).platform, labels: LABEL})
   return ref
 }
 
 /** Removes every image this run made, with all its tags (local names and registry ones). */
-export async function removeRunImages(engine: DockerEngine): Promise<void> {
-  const images = await engine.docker.listImages({all: true, filters: JSON.stringify({label: [`limg.test=${RUN_ID}`]})})
-  for (const image of images) await engine.removeImage(image.Id, {force: true})
+export async function removeRunImages(engine: DockerClient): Promise<void> {
+  const images = await rawDocker().listImages({all: true, filters: JSON.stringify({label: [`limg.test=${RUN_ID}`]})})
+  for (const image of images) await engine.images.remove(image.Id, {force: true})
 }
 
 export interface PushWorld {
-  engine: DockerEngine
+  engine: DockerClient
   registry: TestRegistry
   ecr: EcrStandIn
   home: string
@@ -94,7 +95,7 @@ export function setProcessEnv(values: NodeJS.ProcessEnv): () => void {
 }
 
 export async function startPushWorld(): Promise<PushWorld> {
-  const engine = await connectEngine(connectionFromEnv())
+  const engine = await connectDocker(connectionFromEnv())
   await engine.ping()
   const registry = await startRegistry()
   const ecr = await new EcrStandIn({identity: {accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, region: REGION}, registry}).start()

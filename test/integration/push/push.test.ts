@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
 import {readdir} from 'node:fs/promises'
 import {BuildFailedError, InterruptedError, InvalidInputError, RegistryError} from '../../../src/errors/index.js'
-import {enginePusher} from '../../../src/engine/push.js'
 import type {PushEvent} from '../../../src/push/events.js'
 import {type PushOptions, type PushResult, pushToEcr} from '../../../src/push/push-to-ecr.js'
-import {decodeAuthorization} from '../../../src/registry/authorization.js'
+import {decodeAuthorization} from '../../../src/ecr/authorization.js'
 import {checkManifest} from '../../../src/registry/manifest-check.js'
 import {MEDIA_TYPES, RegistryHttp} from '../../../src/registry/registry-http.js'
-import {SdkEcrApi} from '../../../src/registry/sdk-ecr-api.js'
+import {SdkEcrApi} from '../../../src/ecr/sdk-ecr-api.js'
 import {freePort} from '../../support/registry.js'
 import {ACCESS_KEY_ID, REGION, RUN_ID, type PushWorld, awsEnv, buildRandomImage, buildTinyImage, removeRunImages, setProcessEnv, startPushWorld} from './fixtures.js'
 
@@ -38,7 +37,7 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
   function push(options: Partial<PushOptions> & {image: string}, events: PushEvent[] = []): Promise<PushResult> {
     return pushToEcr(
       {arch: 'x86_64', repository: `limg-test/${RUN_ID}`, settings: SETTINGS, onEvent: (e) => events.push(e), ...options},
-      {engine: world.engine, pusher: enginePusher(world.engine), ecr: new SdkEcrApi(), retryDelaysMs: [50, 50]},
+      {images: world.engine.images, ecr: new SdkEcrApi(), retryDelaysMs: [50, 50]},
     )
   }
 
@@ -52,7 +51,7 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
   it('creates the repository with its settings, pushes an x86_64 image and reads it back', async () => {
     const events: PushEvent[] = []
     const result = await push({image: amd64}, events)
-    const info = await world.engine.inspectImage(amd64)
+    const info = await world.engine.images.inspect(amd64)
     assert.equal(result.tag, `x86_64-${info!.id.slice('sha256:'.length, 'sha256:'.length + 12)}`)
     assert.equal(result.registry, world.registry.host)
     assert.equal(result.imageUri, `${world.registry.host}/limg-test/${RUN_ID}:${result.tag}`)
@@ -78,8 +77,8 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
     const back = await readBack(`limg-test/${RUN_ID}`, result.tag)
     assert.equal(back.config.architecture, 'amd64')
     // The name with the registry in it was only for the engine's push; the user's own name stays.
-    assert.equal(await world.engine.inspectImage(result.imageUri), undefined, `${result.imageUri} is still tagged locally`)
-    assert.equal((await world.engine.inspectImage(amd64))?.id, info!.id)
+    assert.equal(await world.engine.images.inspect(result.imageUri), undefined, `${result.imageUri} is still tagged locally`)
+    assert.equal((await world.engine.images.inspect(amd64))?.id, info!.id)
     // Every ECR call was signed for the test's key and region, or the stand-in would have refused it.
     assert.ok(world.ecr.calls.every((c) => c.status === 200 || c.operation === 'DescribeRepositories' || c.operation === 'DescribeImages'))
   })
@@ -228,8 +227,8 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
     } finally {
       world.ecr.proxyEndpoint = world.registry.endpoint
     }
-    assert.equal(await world.engine.inspectImage(`${closed}/limg-test/${RUN_ID}:down-${RUN_ID}`), undefined)
-    assert.ok(await world.engine.inspectImage(amd64Changed))
+    assert.equal(await world.engine.images.inspect(`${closed}/limg-test/${RUN_ID}:down-${RUN_ID}`), undefined)
+    assert.ok(await world.engine.images.inspect(amd64Changed))
   })
 
   it('an interrupted push (Ctrl-C) leaves no local name for the registry', async () => {
@@ -242,22 +241,22 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
       if (e.type === 'layer' && e.status === 'pushing') controller.abort(new InterruptedError())
     }})
     await assert.rejects(push2, (error: unknown) => error instanceof InterruptedError)
-    assert.equal(await world.engine.inspectImage(`${world.registry.host}/limg-test/${RUN_ID}-int:${tag}`), undefined)
-    assert.ok(await world.engine.inspectImage(fresh))
+    assert.equal(await world.engine.images.inspect(`${world.registry.host}/limg-test/${RUN_ID}-int:${tag}`), undefined)
+    assert.ok(await world.engine.images.inspect(fresh))
   })
 
   it('a local name for the registry that existed before the push is kept', async () => {
     const tag = `kept-${RUN_ID}`
     const ref = `${world.registry.host}/limg-test/${RUN_ID}:${tag}`
-    await world.engine.tagImage(amd64Changed, `${world.registry.host}/limg-test/${RUN_ID}`, tag)
+    await world.engine.images.tag(amd64Changed, `${world.registry.host}/limg-test/${RUN_ID}`, tag)
     await push({image: amd64Changed, tag})
-    assert.equal((await world.engine.inspectImage(ref))?.id, (await world.engine.inspectImage(amd64Changed))?.id)
+    assert.equal((await world.engine.images.inspect(ref))?.id, (await world.engine.images.inspect(amd64Changed))?.id)
   })
 
   it('refuses an image index, and a manifest for the other architecture', async () => {
     const repository = `limg-test/${RUN_ID}-arm`
     const http = new RegistryHttp({username: 'AWS', password: world.registry.password, proxyEndpoint: world.registry.endpoint})
-    const arm = await world.engine.inspectImage(arm64)
+    const arm = await world.engine.images.inspect(arm64)
     const armTag = `arm64-${arm!.id.slice(7, 19)}`
     const single = await http.manifest(repository, armTag)
     const index = JSON.stringify({

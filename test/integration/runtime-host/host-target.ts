@@ -7,7 +7,7 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import type {HandlerFixture, RuntimeTarget, StopResult} from './target.js'
-import {freeLoopbackPort as freePort} from '../../../src/local/ports.js'
+import {freeLoopbackPort as freePort} from '../../../src/run/ports.js'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const EMULATOR = join(repoRoot, 'base/rie/aws-lambda-rie')

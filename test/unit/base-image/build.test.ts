@@ -7,7 +7,8 @@ import type {BaseBuildEvent} from '../../../src/base-image/events.js'
 import {packagePath} from '../../../src/util/package-files.js'
 import {getArchitecture, getRuntime} from '../../../src/catalog/runtimes.js'
 import {BuildFailedError, InvalidInputError} from '../../../src/errors/index.js'
-import {FakeEngine, fakeFilledCache, fakePackageRoot} from './fakes.js'
+import {FakeImages} from '../../support/fakes/images.js'
+import {fakeFilledCache, fakePackageRoot} from './fakes.js'
 
 describe('resolveTarget', () => {
   it('refuses nodejs12.x on arm64 and names the valid choices', () => {
@@ -49,14 +50,15 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
     await rm(cacheDir, {recursive: true, force: true})
   })
 
-  const build = (engine: FakeEngine, options: Partial<Parameters<typeof buildBaseImage>[0]> = {}, events: BaseBuildEvent[] = []) =>
+  const build = (engine: FakeImages, options: Partial<Parameters<typeof buildBaseImage>[0]> = {}, events: BaseBuildEvent[] = []) =>
     buildBaseImage(
       {runtime: 'nodejs16.x', arch: 'arm64', ...options},
-      {engine, cache: new DownloadCache(cacheDir), packageRoot, onEvent: (e) => events.push(e)},
+      {images: async () => engine, cache: new DownloadCache(cacheDir), packageRoot, onEvent: (e) => events.push(e)},
     )
 
   it('builds for the platform with the limg labels and reports the result', async () => {
-    const engine = new FakeEngine()
+    const engine = new FakeImages()
+    engine.nextBuild = {sizeBytes: 1234}
     const events: BaseBuildEvent[] = []
     const result = await build(engine, {}, events)
     assert.equal(engine.builds.length, 1)
@@ -89,7 +91,7 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
   })
 
   it('streams a context laid out as Dockerfile.base copies it', async () => {
-    const engine = new FakeEngine()
+    const engine = new FakeImages()
     await build(engine)
     const entries = new Map(engine.builds[0].entries.map((e) => [e.name, e]))
     const mode = (name: string) => (entries.get(name)?.mode ?? -1) & 0o7777
@@ -110,7 +112,7 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
   })
 
   it('reuses an image built from the same inputs without building or downloading', async () => {
-    const engine = new FakeEngine()
+    const engine = new FakeImages()
     await build(engine)
     // An empty cache proves nothing is fetched: a download would fail here.
     await rm(cacheDir, {recursive: true, force: true})
@@ -122,7 +124,7 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
   })
 
   it('rebuilds when the runtime client changes, or when forced', async () => {
-    const engine = new FakeEngine()
+    const engine = new FakeImages()
     await build(engine)
     await build(engine, {force: true})
     assert.equal(engine.builds.length, 2)
@@ -135,14 +137,14 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
   })
 
   it('builds under the --tag name', async () => {
-    const engine = new FakeEngine()
+    const engine = new FakeImages()
     const result = await build(engine, {tag: 'registry.example.com/lambda/node'})
     assert.equal(result.image, 'registry.example.com/lambda/node:latest')
     assert.deepEqual(engine.builds[0].options.tags, ['registry.example.com/lambda/node:latest'])
   })
 
   it('puts the --rie binary in place of the emulator', async () => {
-    const engine = new FakeEngine()
+    const engine = new FakeImages()
     const rie = join(packageRoot, 'real-rie')
     await writeFile(rie, 'GO BINARY')
     await build(engine, {riePath: rie})
@@ -152,17 +154,17 @@ describe('buildBaseImage (fake engine, filled cache)', () => {
   })
 
   it('refuses an --rie path that is not a file', async () => {
-    await assert.rejects(build(new FakeEngine(), {riePath: join(packageRoot, 'nope')}), InvalidInputError)
+    await assert.rejects(build(new FakeImages(), {riePath: join(packageRoot, 'nope')}), InvalidInputError)
   })
 
   it('says which part of the install is missing', async () => {
     await rm(join(packageRoot, 'base/runtime/bootstrap'))
-    await assert.rejects(build(new FakeEngine()), (error: unknown) => error instanceof BuildFailedError && /runtime interface client/.test(error.message))
+    await assert.rejects(build(new FakeImages()), (error: unknown) => error instanceof BuildFailedError && /runtime interface client/.test(error.message))
   })
 
   it('fails when the engine records another architecture', async () => {
-    const engine = new FakeEngine()
-    engine.recordArchitecture = 'amd64'
+    const engine = new FakeImages()
+    engine.nextBuild = {architecture: 'amd64'}
     await assert.rejects(build(engine), (error: unknown) => error instanceof BuildFailedError && /built as amd64, not arm64/.test(error.message))
   })
 })

@@ -1,0 +1,155 @@
+import type {ContainerClient} from '../docker/containers.js'
+import {LocalRunError} from '../errors/index.js'
+import type {LogLine} from '../docker/streams.js'
+import {LOOPBACK, type EmulatorAddress} from '../run/emulator.js'
+import {containerOnPort, endpointPort, projectContainer} from '../run/find.js'
+import {LABEL} from '../run/labels.js'
+import {engineStoppedAnswering, isEngineGone, whyStopped} from '../run/stopped.js'
+import {waitUntilReady} from '../run/wait-ready.js'
+import {postInvocation} from './http.js'
+import {acquireInvokeLock, type LockOptions} from './lock.js'
+import {reportedRequest, startedRequest} from './log-lines.js'
+import {classifyReply, type Outcome} from './outcome.js'
+
+export interface InvokeRequest {
+  dir: string
+  event: Buffer
+  /** Talk to this port instead of finding the project's container by label. */
+  port?: number
+  /** How long to wait for a container that is still starting. */
+  readyTimeoutMs?: number
+  /** How long to wait, after the answer, for the REPORT line that closes the invocation's logs. */
+  reportWaitMs?: number
+  signal?: AbortSignal
+  lock?: LockOptions
+}
+
+export interface InvokeResult {
+  statusCode: number | null
+  functionError: 'Unhandled' | null
+  payload: unknown
+  durationMs: number
+  requestId: string | null
+  outcome: Outcome
+  /** Why the emulator failed, when the container says: it exited, or ran out of memory. */
+  diagnosis?: string
+}
+
+export interface InvokeReport {
+  result: InvokeResult
+  /** The answer as the emulator sent it, for printing unchanged. */
+  body: string
+  /** The function's log lines for this invocation, START to REPORT. */
+  logs: LogLine[]
+  container?: string
+}
+
+const queues = new Map<string, Promise<unknown>>()
+
+/**
+ * Sends one event to the project's running function and reports how it ended, with the
+ * log lines it wrote. Invocations of one container take turns, in this process (a queue)
+ * and across processes (a lock file).
+ */
+export async function invokeFunction(engine: ContainerClient, request: InvokeRequest): Promise<InvokeReport> {
+  const {container, port} = await resolveTarget(engine, request)
+  const target: EmulatorAddress = {host: LOOPBACK, port}
+  // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
+  await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? (container ? 30_000 : 5_000), ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
+  const key = container ?? `port-${port}`
+  const previous = queues.get(key) ?? Promise.resolve()
+  const mine = previous.catch(() => undefined).then(() => invokeLocked(engine, key, container, target, request))
+  queues.set(key, mine)
+  try {
+    return await mine
+  } finally {
+    if (queues.get(key) === mine) queues.delete(key)
+  }
+}
+
+async function resolveTarget(engine: ContainerClient, request: InvokeRequest): Promise<{container?: string; port: number}> {
+  if (request.port !== undefined) {
+    const info = await containerOnPort(engine, request.port)
+    return {port: request.port, ...(info ? {container: info.id} : {})}
+  }
+  const info = await projectContainer(engine, request.dir)
+  const port = info.hostPort ?? endpointPort(info.labels[LABEL.endpoint])
+  if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
+  return {container: info.id, port}
+}
+
+async function invokeLocked(engine: ContainerClient, key: string, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
+  const release = await acquireInvokeLock(key, {...request.lock, ...(request.signal ? {signal: request.signal} : {})})
+  try {
+    const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
+    const started = performance.now()
+    const reply = await postInvocation(target, request.event, request.signal)
+    const durationMs = Math.round((performance.now() - started) * 100) / 100
+    const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
+    const classified = classifyReply(reply)
+    const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
+    return {
+      result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {})},
+      body: 'body' in reply ? reply.body : '',
+      logs: lines.lines,
+      ...(container ? {container} : {}),
+    }
+  } finally {
+    await release()
+  }
+}
+
+/**
+ * Starts reading the container's log from now, before the event is sent, so no line of
+ * the invocation is missed; `finish` waits for its REPORT line (bounded) and stops.
+ */
+async function followInvocationLogs(engine: ContainerClient, container: string, signal?: AbortSignal) {
+  const lines: LogLine[] = []
+  let requestId: string | null = null
+  let reported = false
+  let wake: (() => void) | undefined
+  const reader = await engine.logs(container, {follow: true, since: Date.now() / 1000}, (line) => {
+    if (reported) return
+    if (!requestId) requestId = startedRequest(line.text) ?? null
+    lines.push(line)
+    if (requestId && reportedRequest(line.text) === requestId) {
+      reported = true
+      wake?.()
+    }
+  })
+  void reader.done.then(() => wake?.())
+  const stopOnAbort = (): void => reader.stop()
+  signal?.addEventListener('abort', stopOnAbort, {once: true})
+  return {
+    async finish(waitMs: number): Promise<{lines: LogLine[]; requestId: string | null}> {
+      if (!reported) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs)
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      }
+      signal?.removeEventListener('abort', stopOnAbort)
+      reader.stop()
+      return {lines, requestId}
+    },
+  }
+}
+
+/** An emulator that fails usually means its container died, or the engine went: say how, and what to do. */
+async function diagnose(engine: ContainerClient, container: string): Promise<string | undefined> {
+  let info: Awaited<ReturnType<ContainerClient['inspect']>>
+  try {
+    info = await engine.inspect(container)
+  } catch (error) {
+    if (!isEngineGone(error)) return undefined
+    const gone = engineStoppedAnswering(engine.target, 'during the invocation')
+    return `${gone.message} ${gone.suggestion}`
+  }
+  if (!info) return 'The container is gone. Start it again with `limg run`.'
+  if (info.running) return undefined
+  const reason = await whyStopped(engine, info)
+  return `${reason.message} ${reason.suggestion}`
+}

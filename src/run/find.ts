@@ -1,0 +1,52 @@
+import type {ContainerClient, ContainerInfo} from '../docker/containers.js'
+import {LocalRunError} from '../errors/index.js'
+import {LABEL, projectLabels} from './labels.js'
+import {whyStopped} from './stopped.js'
+
+/** This project's running function containers, newest first. */
+export async function runningContainers(engine: ContainerClient, dir: string): Promise<ContainerInfo[]> {
+  const rows = await engine.list(projectLabels(dir))
+  const running = rows.filter((r) => r.running).sort((a, b) => b.created - a.created)
+  const infos = await Promise.all(running.map((r) => engine.inspect(r.id)))
+  return infos.filter((i): i is ContainerInfo => i !== undefined && i.running)
+}
+
+/** The container `limg invoke` and `limg logs` talk to: the newest one running for the project. */
+export async function projectContainer(engine: ContainerClient, dir: string): Promise<ContainerInfo> {
+  const [newest] = await runningContainers(engine, dir)
+  if (!newest) {
+    // A container limg started and nobody removed stopped without `limg stop`: say why.
+    const stopped = await newestStopped(engine, dir)
+    if (stopped) {
+      const reason = await whyStopped(engine, stopped)
+      throw new LocalRunError(reason.message, reason.suggestion)
+    }
+    throw new LocalRunError(`No function of this project (${dir}) is running.`, 'Start it with `limg run --detach` (or `limg run` in another terminal), or pass --port.')
+  }
+  return newest
+}
+
+async function newestStopped(engine: ContainerClient, dir: string): Promise<ContainerInfo | undefined> {
+  const rows = await engine.list(projectLabels(dir))
+  const [newest] = rows.filter((r) => !r.running && r.labels[LABEL.role] === 'function').sort((a, b) => b.created - a.created)
+  return newest ? engine.inspect(newest.id) : undefined
+}
+
+/** The container publishing `port`, among those limg started; undefined for a port limg did not publish. */
+export async function containerOnPort(engine: ContainerClient, port: number): Promise<ContainerInfo | undefined> {
+  const rows = await engine.list({[LABEL.limg]: 'true'})
+  for (const row of rows.filter((r) => r.running && r.labels[LABEL.endpoint])) {
+    if (endpointPort(row.labels[LABEL.endpoint]) === port) return engine.inspect(row.id)
+  }
+  return undefined
+}
+
+export function endpointPort(endpoint: string | undefined): number | undefined {
+  if (!endpoint) return undefined
+  try {
+    const port = Number(new URL(endpoint).port)
+    return port > 0 ? port : undefined
+  } catch {
+    return undefined
+  }
+}
