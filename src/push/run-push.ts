@@ -34,11 +34,7 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
   const project = await projectOrNothing(resolve(request.dir), request)
   const arch: Architecture = project ? resolveConfig(project, request.arch ? {arch: request.arch} : {}, env).arch : getArchitecture(request.arch ?? env.LIMG_ARCH ?? 'x86_64').id
   const repository = validateRepository(request.repository ?? project?.ecr.repository ?? '')
-  const settings: RepositorySettings = {
-    scanOnPush: project?.ecr.scanOnPush ?? true,
-    imageTagMutability: project?.ecr.imageTagMutability ?? 'IMMUTABLE',
-    maxImages: validateInteger('max-images', request.maxImages ?? project?.ecr.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
-  }
+  const settings = repositorySettings(project, request.maxImages)
   const image = request.image ?? builtImageRef(project?.name ?? '', arch)
   const engine = await createEngine(env, request.signal)
   // The SDK is loaded here, not at start-up: it costs about 0.1 s that `limg push --help` should not pay.
@@ -58,6 +54,15 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
     },
     {engine, pusher: enginePusher(engine), ecr},
   )
+}
+
+/** A repository limg creates gets limg.json's "ecr" settings, --max-images over its maxImages. */
+export function repositorySettings(project: ProjectConfig | undefined, maxImages?: number): RepositorySettings {
+  return {
+    scanOnPush: project?.ecr.scanOnPush ?? true,
+    imageTagMutability: project?.ecr.imageTagMutability ?? 'IMMUTABLE',
+    maxImages: validateInteger('max-images', maxImages ?? project?.ecr.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
+  }
 }
 
 /** limg.json is optional when --image and --repository say everything it would. */
