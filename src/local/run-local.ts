@@ -164,7 +164,7 @@ export async function invokeLocal(request: InvokeLocalRequest): Promise<InvokeRe
 /** Where projects keep their test event: limg's events/event.json, or event.json at the root as AWS's samples do. */
 const DEFAULT_EVENT_FILES = ['events/event.json', 'event.json']
 
-async function defaultEventFile(dir: string): Promise<string | undefined> {
+export async function defaultEventFile(dir: string): Promise<string | undefined> {
   for (const file of DEFAULT_EVENT_FILES) {
     if ((await stat(join(dir, file)).catch(() => undefined))?.isFile()) return file
   }
