@@ -87,7 +87,7 @@ export async function deployFunction(deps: DeployDependencies, request: DeployRe
   const emit = onEvent
   const name = request.functionName
 
-  emit({type: 'phase', phase: 'image', message: `Checking local image ${request.image}`})
+  emit({type: 'phase', phase: 'image', message: `Checking local image ${request.image} for Lambda (architecture, size)`})
   const local = await resolveSourceImage(deps.engine, request.image, request.arch, request.imageExplicit)
   checkImageSize(local, request.image)
   const region = await deps.lambda.region()
