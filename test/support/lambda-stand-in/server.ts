@@ -80,12 +80,18 @@ type Answer = [number, Record<string, unknown> | undefined, Record<string, strin
 export class LambdaStandIn extends HttpStandIn {
   readonly functions = new Map<string, StandInFunction>()
   readonly accountId: string
+  /** The region the registry's repositories are in; a test sets another to see Lambda refuse them. */
+  registryRegion: string
+  /** Lambda's limit on an image's uncompressed size; a test lowers it to see a function fail. */
+  imageSizeLimitBytes: number
   private readonly runtime: FunctionRuntime
   private readonly jobs = new Set<Promise<void>>()
 
   constructor(private readonly options: LambdaStandInOptions) {
     super({...options.identity, service: 'lambda'})
     this.accountId = options.accountId ?? '123456789012'
+    this.registryRegion = options.registryRegion ?? options.identity.region
+    this.imageSizeLimitBytes = options.imageSizeLimitBytes ?? TEN_GIB
     this.runtime = new FunctionRuntime(options.docker, {...options.labels, 'limg.stand-in': 'lambda'})
   }
 
@@ -190,7 +196,7 @@ export class LambdaStandIn extends HttpStandIn {
   private async checkImage(uri: string): Promise<Code | Answer> {
     if (typeof uri !== 'string' || uri === '') return [400, error('InvalidParameterValueException', 'Code.ImageUri is required for a function of package type Image.')]
     const invalid: Answer = [400, error('InvalidParameterValueException', `Source image ${uri} is not valid. Provide a valid source image.`)]
-    if ((this.options.registryRegion ?? this.options.identity.region) !== this.options.identity.region) return invalid
+    if (this.registryRegion !== this.options.identity.region) return invalid
     const found = await lookUpImage(this.options.registry, uri)
     if (found.kind === 'foreign') return invalid
     if (found.kind === 'missing') return [400, error('InvalidParameterValueException', `Source image ${uri} does not exist. Provide a valid source image.`)]
@@ -274,7 +280,7 @@ export class LambdaStandIn extends HttpStandIn {
         transition.outcome = {ok: false, code: 'ImageAccessDenied', reason: `Lambda was unable to pull the image: ${(error as Error).message}`}
         return
       }
-      if (size > (this.options.imageSizeLimitBytes ?? TEN_GIB)) {
+      if (size > this.imageSizeLimitBytes) {
         transition.outcome = {ok: false, code: 'InvalidImage', reason: 'SizeLimitExceeded: Uncompressed container image size exceeds 10 GiB limit'}
         return
       }
