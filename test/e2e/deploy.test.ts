@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
-import {readdir} from 'node:fs/promises'
+import {readFile, readdir, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
 import {ensureBaseImage} from '../support/base-images.js'
 import {REGION} from '../support/aws-stand-ins.js'
 import {type DeployWorld, setHandlerVersion, startDeployWorld} from './deploy/world.js'
@@ -211,6 +212,55 @@ describe('limg deploy, invoke --remote, logs --remote (e2e, bin/run.js against t
 
     it('wrote nothing under HOME', async () => {
       assert.deepEqual(await readdir(world.home), [])
+    })
+  })
+
+  describe('arm64: init, build --arch arm64, deploy --create-role, invoke --remote, logs --remote', () => {
+    const name = `fn-a-${RUN_ID}`
+    let dir: string
+    let base: string
+
+    before(async () => {
+      base = await ensureBaseImage('nodejs24.x', 'arm64')
+      const init = await world.limg(['init', name, '--yes', '--json'], world.root)
+      assert.equal(init.exitCode, 0, init.stderr)
+      assert.equal(init.json.arch, 'x86_64')
+      dir = join(world.root, name)
+    })
+
+    it('deploys the arm64 image the last build made, and invokes it on arm64', async () => {
+      const build = await world.limg(['build', '--arch', 'arm64', '--base-image', base], dir)
+      assert.equal(build.exitCode, 0, build.stderr)
+      const deploy = await world.limg(['deploy', '--create-role'], dir)
+      timings.arm64FirstDeploy = deploy.wallMs
+      assert.equal(deploy.exitCode, 0, deploy.stderr)
+      assert.match(deploy.stderr, /Deploying the arm64 image, as the last limg build made/)
+      assert.equal(deploy.stdout.trim(), `arn:aws:lambda:${REGION}:123456789012:function:${name}`)
+      assert.deepEqual(world.aws.lambda.functions.get(name)?.configuration.Architectures, ['arm64'])
+
+      const invoked = await world.limg(['invoke', '--remote', '--json'], dir)
+      timings.arm64ColdInvoke = invoked.wallMs
+      assert.equal(invoked.exitCode, 0, invoked.stderr)
+      assert.deepEqual(invoked.json.payload, {statusCode: 200, body: JSON.stringify({message: 'Hello, Ada!'})})
+
+      const logs = await world.limg(['logs', '--remote'], dir)
+      assert.equal(logs.exitCode, 0, logs.stderr)
+      assert.match(logs.stdout, new RegExp(`^START RequestId: ${String(invoked.json.requestId)} Version: \\$LATEST$`, 'm'))
+      assert.match(logs.stdout, new RegExp(`^REPORT RequestId: ${String(invoked.json.requestId)}\t`, 'm'))
+    })
+
+    it('a code-only redeploy of the arm64 function', async () => {
+      const file = join(dir, 'index.js')
+      await writeFile(file, (await readFile(file, 'utf8')).replace("'Hello'", "'Hi'"))
+      const build = await world.limg(['build', '--arch', 'arm64', '--base-image', base], dir)
+      assert.equal(build.exitCode, 0, build.stderr)
+      const deploy = await world.limg(['deploy', '--json'], dir)
+      timings.arm64CodeOnlyRedeploy = deploy.wallMs
+      assert.equal(deploy.exitCode, 0, deploy.stderr)
+      assert.equal(deploy.json.codeUpdated, true)
+      assert.deepEqual(deploy.json.configurationChanged, [])
+      const invoked = await world.limg(['invoke', '--remote', '--json'], dir)
+      assert.deepEqual(invoked.json.payload, {statusCode: 200, body: JSON.stringify({message: 'Hi, Ada!'})})
     })
   })
 })
