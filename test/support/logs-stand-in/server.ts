@@ -25,10 +25,13 @@ export interface LogsStandInOptions {
  */
 export class LogsStandIn extends HttpStandIn {
   readonly groups = new Map<string, StandInLogEvent[]>()
+  /** Events per FilterLogEvents page; a test lowers it to make clients page. */
+  pageSize: number
   private sequence = 0
 
-  constructor(private readonly options: LogsStandInOptions) {
+  constructor(options: LogsStandInOptions) {
     super({...options.identity, service: 'logs'})
+    this.pageSize = options.pageSize ?? 10_000
   }
 
   /** What Lambda does with a function's output: the group created on first use, one event per line. */
@@ -63,7 +66,7 @@ export class LogsStandIn extends HttpStandIn {
     const end = typeof body.endTime === 'number' ? body.endTime : Number.POSITIVE_INFINITY
     const matching = events.filter((e) => e.timestamp >= start && e.timestamp <= end).sort((a, b) => a.timestamp - b.timestamp || (a.eventId < b.eventId ? -1 : 1))
     const offset = typeof body.nextToken === 'string' ? Number(body.nextToken) : 0
-    const size = this.options.pageSize ?? 10_000
+    const size = this.pageSize
     const page = matching.slice(offset, offset + size)
     const more = offset + size < matching.length
     return this.reply(res, operation, body, 200, {events: page, searchedLogStreams: [], ...(more ? {nextToken: String(offset + size)} : {})})
