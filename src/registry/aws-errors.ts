@@ -57,9 +57,11 @@ export function describeAwsFailure(error: unknown, action: string, region: strin
     }
   }
   if (DENIED.has(name)) {
+    // AWS names the action it denied, which may be another than the call's (iam:PassRole for lambda:CreateFunction).
+    const denied = /perform: ([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1] ?? action
     return {
       message: `Not allowed to call ${action}${where}: ${message}`,
-      suggestion: `Ask for an IAM policy that allows ${action} on ${service.resource}, or use a profile that has it (--profile).`,
+      suggestion: `Ask for an IAM policy that allows ${denied} on ${service.resource}, or use a profile that has it (--profile).`,
       ...awsCode,
     }
   }
