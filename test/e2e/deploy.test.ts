@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
+import {once} from 'node:events'
 import {readFile, readdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {ensureBaseImage} from '../support/base-images.js'
@@ -208,6 +209,36 @@ describe('limg deploy, invoke --remote, logs --remote (e2e, bin/run.js against t
       } finally {
         world.aws.lambda.imageSizeLimitBytes = 10 * 1024 ** 3
       }
+    })
+
+    it('Ctrl-C while Lambda is still creating the function: exit 130, saying that Lambda carries on', async () => {
+      const roleArn = world.aws.iam.roles.get(`limg-${name}`)!.Arn
+      world.aws.lambda.settleReads = 1_000_000
+      try {
+        const child = world.spawn(['deploy', '--function', `sigint-${RUN_ID}`, '--role', roleArn], dir)
+        await child.waitFor(/waiting for sigint-\S+ to become Active: State Pending/)
+        child.process.kill('SIGINT')
+        const [code] = (await once(child.process, 'exit')) as [number]
+        assert.equal(code, 130, child.stderr())
+        assert.match(child.stderr(), /^Error: Interrupted \(SIGINT\) while waiting for sigint-\S+ to become Active; Lambda carries on by itself\. See it with `aws lambda get-function-configuration --function-name sigint-\S+`, or run limg deploy again\.$/m)
+      } finally {
+        world.aws.lambda.settleReads = 2
+      }
+    })
+
+    it('logs --remote --follow prints a new invocation\'s lines as they come, until Ctrl-C (exit 130)', async () => {
+      const reads = () => world.aws.logs.calls.filter((c) => c.operation === 'FilterLogEvents').length
+      const before = reads()
+      const child = world.spawn(['logs', '--remote', '--follow', '--since', '1s'], dir)
+      // Invoked once the command has read the log as it was: the new lines can only come from following.
+      await child.waitForRequest(() => reads() > before)
+      const invoked = await world.limg(['invoke', '--remote', '--event', '-', '--json'], dir, {input: '{"name":"followed"}'})
+      assert.equal(invoked.exitCode, 0, invoked.stderr)
+      await child.waitForStdout(new RegExp(`^REPORT RequestId: ${String(invoked.json.requestId)}`, 'm'))
+      assert.match(child.stdout(), /INFO\thandling \{"name":"followed"\}/)
+      child.process.kill('SIGINT')
+      const [code] = (await once(child.process, 'exit')) as [number]
+      assert.equal(code, 130)
     })
 
     it('wrote nothing under HOME', async () => {

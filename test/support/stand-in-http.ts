@@ -1,3 +1,4 @@
+import {EventEmitter} from 'node:events'
 import {type IncomingMessage, type Server, type ServerResponse, createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {type SigningIdentity, verifySigV4} from './ecr-stand-in/sigv4.js'
@@ -27,14 +28,17 @@ export interface StandInRequest {
 /**
  * What the stand-ins for AWS's services share: a real HTTP server on a loopback port, every
  * request's SigV4 signature checked for the expected key, region and service before anything
- * else, the calls recorded, and failures injected by operation name.
+ * else, the calls recorded (each one also a 'request' event, for tests to wait on), and failures
+ * injected by operation name.
  */
-export abstract class HttpStandIn {
+export abstract class HttpStandIn extends EventEmitter {
   readonly calls: StandInCall[] = []
   readonly failures = new Map<string, InjectedFailure>()
   private server: Server | undefined
 
-  protected constructor(protected readonly identity: SigningIdentity) {}
+  protected constructor(protected readonly identity: SigningIdentity) {
+    super()
+  }
 
   /** `http://127.0.0.1:<port>`, for AWS_ENDPOINT_URL_<SERVICE>. */
   get endpoint(): string {
@@ -78,7 +82,9 @@ export abstract class HttpStandIn {
 
   /** Records a call, for tests. */
   protected record(operation: string, body: Record<string, unknown>, status: number): void {
-    this.calls.push({operation, body, status})
+    const call = {operation, body, status}
+    this.calls.push(call)
+    this.emit('request', call)
   }
 
   private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -2,7 +2,7 @@ import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {execa} from 'execa'
+import {type ResultPromise, execa} from 'execa'
 import {connectionFromEnv} from '../../../src/engine/connection.js'
 import {type DockerEngine, connectEngine} from '../../../src/engine/docker-engine.js'
 import {type AwsStandIns, startAwsStandIns} from '../../support/aws-stand-ins.js'
@@ -18,6 +18,18 @@ export interface Run {
   wallMs: number
 }
 
+/** A limg process left running, whose output a test waits on. */
+export interface Spawned {
+  process: ResultPromise
+  stdout(): string
+  stderr(): string
+  /** Resolves once stderr matches (limg's progress lines are on stderr). */
+  waitFor(pattern: RegExp): Promise<void>
+  waitForStdout(pattern: RegExp): Promise<void>
+  /** Resolves once `seen` holds, checked on each answer of the stand-ins' process (no fixed sleep). */
+  waitForRequest(seen: () => boolean): Promise<void>
+}
+
 export interface DeployWorld {
   engine: DockerEngine
   aws: AwsStandIns
@@ -25,6 +37,7 @@ export interface DeployWorld {
   home: string
   /** Runs bin/run.js in `cwd` with only the test's environment: no AWS setting of the machine leaks in. */
   limg(args: string[], cwd: string, options?: {input?: string; env?: NodeJS.ProcessEnv}): Promise<Run>
+  spawn(args: string[], cwd: string): Spawned
   /** `limg init NAME --yes` in the world's folder, with the test handler in place of the scaffolded one. */
   project(name: string, config?: Record<string, unknown>): Promise<string>
   close(): Promise<void>
@@ -66,12 +79,54 @@ export async function startDeployWorld(runId: string): Promise<DeployWorld> {
     }
     return {exitCode: run.exitCode ?? -1, stdout: run.stdout, stderr: run.stderr, json, wallMs}
   }
+  const spawn = (args: string[], cwd: string): Spawned => {
+    const child = execa(BIN, args, {cwd, reject: false, extendEnv: false, env: base, stdin: 'ignore'})
+    let out = ''
+    let err = ''
+    const waiters: (() => void)[] = []
+    const poke = () => {
+      for (const waiter of [...waiters]) waiter()
+    }
+    child.stdout?.on('data', (c: Buffer) => ((out += c.toString()), poke()))
+    child.stderr?.on('data', (c: Buffer) => ((err += c.toString()), poke()))
+    const until = (done: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (done()) {
+            waiters.splice(waiters.indexOf(check), 1)
+            resolve()
+          }
+        }
+        waiters.push(check)
+        void child.then(() => reject(new Error(`limg ${args.join(' ')} exited before ${what}:\n${out}\n${err}`)))
+        check()
+      })
+    return {
+      process: child,
+      stdout: () => out,
+      stderr: () => err,
+      waitFor: (pattern) => until(() => pattern.test(err), String(pattern)),
+      waitForStdout: (pattern) => until(() => pattern.test(out), String(pattern)),
+      waitForRequest: (seen) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (!seen()) return
+            aws.logs.off('request', check)
+            resolve()
+          }
+          aws.logs.on('request', check)
+          void child.then(() => reject(new Error(`limg ${args.join(' ')} exited early:\n${out}\n${err}`)))
+          check()
+        }),
+    }
+  }
   return {
     engine,
     aws,
     root,
     home,
     limg,
+    spawn,
     async project(name, config = {}) {
       const init = await limg(['init', name, '--yes', '--json'], root)
       if (init.exitCode !== 0) throw new Error(`limg init failed: ${init.stderr}`)

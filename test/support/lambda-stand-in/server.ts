@@ -84,6 +84,8 @@ export class LambdaStandIn extends HttpStandIn {
   registryRegion: string
   /** Lambda's limit on an image's uncompressed size; a test lowers it to see a function fail. */
   imageSizeLimitBytes: number
+  /** How many reads see a change in progress before it settles; a test raises it to keep a function Pending. */
+  settleReads: number
   private readonly runtime: FunctionRuntime
   private readonly jobs = new Set<Promise<void>>()
 
@@ -92,6 +94,7 @@ export class LambdaStandIn extends HttpStandIn {
     this.accountId = options.accountId ?? '123456789012'
     this.registryRegion = options.registryRegion ?? options.identity.region
     this.imageSizeLimitBytes = options.imageSizeLimitBytes ?? TEN_GIB
+    this.settleReads = options.settleReads ?? 2
     this.runtime = new FunctionRuntime(options.docker, {...options.labels, 'limg.stand-in': 'lambda'})
   }
 
@@ -260,7 +263,7 @@ export class LambdaStandIn extends HttpStandIn {
       LoggingConfig: {LogFormat: 'Text', LogGroup: `/aws/lambda/${name}`},
     }
     const fn: StandInFunction = {configuration, code, tags: (body.Tags as Record<string, string> | undefined) ?? {}, versions: new Map(), aliases: new Map(), generation: 1}
-    fn.transition = {kind: 'create', readsLeft: this.options.settleReads ?? 2}
+    fn.transition = {kind: 'create', readsLeft: this.settleReads}
     this.functions.set(name, fn)
     this.prepare(fn.transition, code, architectures[0])
     return [201, {...configuration}]
@@ -362,7 +365,7 @@ export class LambdaStandIn extends HttpStandIn {
     c.LastUpdateStatusReasonCode = 'Creating'
     c.RevisionId = randomUUID()
     c.LastModified = lastModified()
-    fn.transition = {kind: 'code', readsLeft: this.options.settleReads ?? 2}
+    fn.transition = {kind: 'code', readsLeft: this.settleReads}
     this.prepare(fn.transition, code, c.Architectures[0])
     return [200, {...c, CodeSha256: code.digest.replace(/^sha256:/, '')}]
   }
@@ -379,7 +382,7 @@ export class LambdaStandIn extends HttpStandIn {
     c.LastUpdateStatusReason = 'The function is being updated.'
     c.RevisionId = randomUUID()
     c.LastModified = lastModified()
-    fn.transition = {kind: 'configuration', readsLeft: this.options.settleReads ?? 2, outcome: {ok: true}}
+    fn.transition = {kind: 'configuration', readsLeft: this.settleReads, outcome: {ok: true}}
     return [200, {...c}]
   }
 
