@@ -247,7 +247,9 @@ async function updateFunction(
   const sameImage = (existing.imageUri === spec.imageUri || existing.resolvedImageUri === spec.imageUri) && status.architectures.includes(spec.arch)
   const codeUpdated = !sameImage || status.lastUpdateStatus === 'Failed'
   if (codeUpdated) {
-    emit({type: 'phase', phase: 'code', message: `Updating the code of ${name} to ${spec.imageUri}`})
+    // UpdateFunctionCode takes the architecture too: the function follows its image, as limg.json says.
+    const switching = !status.architectures.includes(spec.arch) ? ` (from ${status.architectures.join(', ')} to ${spec.arch})` : ''
+    emit({type: 'phase', phase: 'code', message: `Updating the code of ${name} to ${spec.imageUri}${switching}`})
     await withConflictRetry(wait, name, 'update the code', () => lambda.updateFunctionCode(name, {imageUri: spec.imageUri, architecture: spec.arch}))
     status = await waitForFunction(wait, name, 'updated')
   } else {

@@ -109,6 +109,16 @@ describe('deployFunction', () => {
     assert.equal(w.lambda.functions.get('fn')!.status.settings.timeoutSeconds, 10)
   })
 
+  it('an existing function of the other architecture follows its new image', async () => {
+    const w = world({image: image({architecture: 'arm64'}), push: pushed({architecture: 'arm64'})})
+    w.lambda.add('fn', IMAGE_URI, SETTINGS)
+    const events: DeployEvent[] = []
+    const result = await deployFunction(w.deps, request({arch: 'arm64', image: 'fn:arm64'}), (e) => events.push(e))
+    assert.equal(result.codeUpdated, true)
+    assert.deepEqual(w.lambda.functions.get('fn')!.status.architectures, ['arm64'])
+    assert.ok(events.some((e) => e.type === 'phase' && e.phase === 'code' && /\(from x86_64 to arm64\)$/.test(e.message)))
+  })
+
   it('the same image and settings again: nothing is updated', async () => {
     const w = world({push: pushed({alreadyPushed: true})})
     w.lambda.add('fn', IMAGE_URI, SETTINGS)
