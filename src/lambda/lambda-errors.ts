@@ -47,6 +47,14 @@ export function lambdaFailure(error: unknown, action: string, context: LambdaCal
       {cause: error, awsCode: name},
     )
   }
+  if (name === 'ResourceNotFoundException') {
+    // Lambda's message names the function's ARN, region included.
+    return new AwsError(
+      message,
+      'Deploy it with `limg deploy`, or name the deployed function with --function (and its version or alias with --qualifier, its region with --region).',
+      {cause: error, awsCode: name},
+    )
+  }
   return asAwsError(error, action, region, LAMBDA_SERVICE)
 }
 

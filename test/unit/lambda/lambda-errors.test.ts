@@ -41,6 +41,12 @@ describe('Lambda\'s answers as one line', () => {
     assert.ok(!isResourceConflict(denied))
   })
 
+  it('a function that is not there says how to deploy or name it', () => {
+    const error = lambdaFailure(sdkError('ResourceNotFoundException', 'Function not found: arn:aws:lambda:eu-west-1:1:function:fn'), 'lambda:InvokeFunction', {region: 'eu-west-1'})
+    assert.equal(error.message, 'Function not found: arn:aws:lambda:eu-west-1:1:function:fn')
+    assert.match(error.suggestion ?? '', /limg deploy.*--function/)
+  })
+
   it('IAM\'s AccessDenied (its query protocol\'s name) and an unreachable endpoint', () => {
     assert.match(asAwsError(sdkError('AccessDenied', 'no'), 'iam:CreateRole', undefined, IAM_SERVICE).message, /^Not allowed to call iam:CreateRole: no$/)
     const down = asAwsError(sdkError('Error', 'connect ECONNREFUSED', {code: 'ECONNREFUSED'}), 'iam:GetRole', undefined, IAM_SERVICE)
