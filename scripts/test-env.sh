@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what limg's tests need: a Docker engine, arm64 emulation (qemu +
-# binfmt_misc), the registry binary the push tests start per run, and busybox for the
-# tests' scratch images. Idempotent; prints nothing when everything is already in place.
+# binfmt_misc), the registry binary the push tests start per run, busybox for the tests'
+# scratch images, and `ip` for the bridge of the private engine the engine-restart test
+# starts. Idempotent; prints nothing when everything is already in place.
 #
 # Overridable for testing this script itself:
 #   LIMG_DOCKER_SOCKET       the engine socket to check and start (default /var/run/docker.sock)
@@ -9,7 +10,7 @@
 #   LIMG_DOCKERD_EXTRA_ARGS  extra dockerd arguments, split on spaces
 set -euo pipefail
 
-PACKAGES=(docker.io qemu-user-static binfmt-support docker-registry busybox-static ca-certificates)
+PACKAGES=(docker.io qemu-user-static binfmt-support docker-registry busybox-static ca-certificates iproute2)
 SOCKET="${LIMG_DOCKER_SOCKET:-/var/run/docker.sock}"
 DOCKERD_LOG="${LIMG_DOCKERD_LOG:-/var/log/limg-dockerd.log}"
 BINFMT_DIR=/proc/sys/fs/binfmt_misc

@@ -11,11 +11,13 @@ import {
 } from '../catalog/runtimes.js'
 import {createEngine} from '../engine/docker-engine.js'
 import type {Engine} from '../engine/engine.js'
-import {BuildFailedError, InvalidInputError} from '../errors/index.js'
+import {BuildFailedError, DiskFullError, InvalidInputError} from '../errors/index.js'
+import {extraLabels} from '../local/labels.js'
 import {DownloadCache} from './cache.js'
 import {cacheRoot} from '../util/cache-root.js'
 import {contextStream} from './context.js'
 import {contextPlan} from './context-plan.js'
+import {DiskGuard} from './disk-full.js'
 import {fetchSystem, systemCacheKey} from './debian-system.js'
 import type {BaseBuildListener} from './events.js'
 import {digestInputs, hashFile, hashTree} from './input-hash.js'
@@ -98,6 +100,8 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
   const sdk = runtime.bundledSdk.packages.length === 1 ? `${runtime.bundledSdk.packages[0]}@${runtime.bundledSdk.version}` : `@aws-sdk/* ${runtime.bundledSdk.version}`
   const hash = await inputsDigest(runtime, arch, sources)
   const labels: Record<string, string> = {
+    // LIMG_LABELS first: limg's own labels cannot be replaced by it.
+    ...extraLabels(deps.env),
     limg: 'true',
     'limg.base.runtime': runtime.id,
     'limg.base.arch': arch.id,
@@ -137,12 +141,15 @@ export async function buildBaseImage(options: BaseBuildOptions, deps: BaseBuildD
       clearTimeout(announce)
     }
   }
+  // A full disk stops every download with one error naming the cache folder.
+  const guard = new DiskGuard(cache.root, {...(deps.env ? {env: deps.env} : {}), ...(signal ? {signal} : {})})
+  const guarded = <T extends {cached: boolean}>(item: string, fetch: (signal: AbortSignal) => Promise<T>): Promise<T> => step(item, () => guard.run(item, fetch))
   const [system, node, npm, sdkModules] = await settled([
-    step(`Debian libraries, busybox and CA certificates (${arch.debianArch})`, () => fetchSystem(cache, arch, signal)),
-    step(`node ${runtime.offline.node} (${arch.id})`, () => fetchNodeBinary(cache, runtime.offline.node, arch, signal)),
-    step(`npm ${runtime.offline.npm}`, () => fetchNpmPackage(cache, runtime.offline.npm, signal)),
-    step(`AWS SDK ${sdk}`, () => fetchBundledSdk(cache, runtime, signal)),
-  ] as const)
+    guarded(`Debian libraries, busybox and CA certificates (${arch.debianArch})`, (s) => fetchSystem(cache, arch, s)),
+    guarded(`node ${runtime.offline.node} (${arch.id})`, (s) => fetchNodeBinary(cache, runtime.offline.node, arch, s)),
+    guarded(`npm ${runtime.offline.npm}`, (s) => fetchNpmPackage(cache, runtime.offline.npm, s)),
+    guarded(`AWS SDK ${sdk}`, (s) => fetchBundledSdk(cache, runtime, s)),
+  ] as const).finally(() => guard.stop())
 
   emit({type: 'assemble', image})
   const context = contextStream(
@@ -193,7 +200,9 @@ async function inputsDigest(runtime: Runtime, arch: ArchitectureInfo, sources: I
  */
 async function settled<T extends readonly unknown[]>(promises: {[K in keyof T]: Promise<T[K]>}): Promise<T> {
   const results = await Promise.allSettled(promises)
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+  // A full disk makes the other downloads fail too; it is the cause to report.
+  const failure = failures.find((r) => r.reason instanceof DiskFullError) ?? failures[0]
   if (failure) throw failure.reason
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T
 }

@@ -51,7 +51,14 @@ export class DownloadCache {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new InterruptedError()
       try {
         const handle = await open(lockPath, 'wx')
-        await handle.writeFile(token)
+        try {
+          await handle.writeFile(token)
+        } catch (error) {
+          // A full disk: an empty lock left behind would make the next run wait for its owner.
+          await handle.close()
+          await unlink(lockPath).catch(() => {})
+          throw error
+        }
         await handle.close()
         break
       } catch (error) {

@@ -21,8 +21,17 @@ export async function runTool(
       stdin: 'ignore',
       maxBuffer: 64 * 1024 * 1024,
     })
+    const unwritten = unwrittenFiles(result.stderr)
+    if (unwritten.length > 0) {
+      // npm only warns when it cannot write a package's file (TAR_ENTRY_ERROR, even for ENOSPC)
+      // and still exits 0: the install is incomplete and must not become a cache entry.
+      throw new BuildFailedError(`Cannot ${options.what}: \`${[file, ...args.slice(0, 2)].join(' ')}\` could not write every file.`, 'Check the disk space and permissions of the folders it writes to, then run the command again.', {
+        details: unwritten.slice(-TAIL_LINES),
+      })
+    }
     return result.stdout
   } catch (error) {
+    if (error instanceof BuildFailedError) throw error
     const failure = error as {code?: string; isCanceled?: boolean; stderr?: string; stdout?: string; shortMessage?: string}
     if (failure.isCanceled && options.signal?.reason instanceof Error) throw options.signal.reason
     if (failure.code === 'ENOENT') {
@@ -41,4 +50,9 @@ export async function runTool(
       {cause: error, details: output.slice(-TAIL_LINES)},
     )
   }
+}
+
+/** The lines where a tool said a file could not be written although it went on. */
+function unwrittenFiles(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => /TAR_ENTRY_ERROR|ENOSPC|No space left on device/.test(line))
 }

@@ -2,7 +2,8 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
-import {type BuildResult, buildProject} from '../build/build.js'
+import type {BuildResult} from '../build/build.js'
+import {buildProjectLocked} from '../build/build-lock.js'
 import {loadProjectConfig} from '../config/load.js'
 import {resolveConfig} from '../config/resolve.js'
 import {createEngine} from '../engine/docker-engine.js'
@@ -51,7 +52,7 @@ Before the build limg checks the base image's runtime against limg.json's, and o
     const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: BuildResult
     try {
-      result = await buildProject(engine, {
+      result = await buildProjectLocked(engine, {
         projectDir: dir,
         config,
         ...(flags.tag === undefined ? {} : {tag: flags.tag}),
@@ -66,7 +67,7 @@ Before the build limg checks the base image's runtime against limg.json's, and o
         },
         signal: this.signal,
         ...(view ? {onEvent: view.handle} : {}),
-      })
+      }, {onWait: ({pid, tag}) => this.note(`Another limg build of ${tag}${pid ? ` (pid ${pid})` : ''} is running; waiting for it to finish…`)})
     } finally {
       view?.stop()
     }

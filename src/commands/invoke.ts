@@ -75,8 +75,9 @@ The emulator answers a function error and a timeout with status 200, so limg tel
     for (const line of report.logs) process.stderr.write(`${line.text}\n`)
     if (!this.jsonEnabled()) {
       process.stdout.write(report.body.endsWith('\n') || report.body === '' ? report.body : `${report.body}\n`)
-      if (report.result.outcome !== 'success') this.note(`(${report.result.outcome}${report.result.statusCode ? `, HTTP ${report.result.statusCode}` : ''})`)
-      if (report.result.diagnosis) this.note(report.result.diagnosis)
+      // One line: the outcome, and why when the container or the engine says.
+      const diagnosis = report.result.diagnosis ? ` ${report.result.diagnosis}` : ''
+      if (report.result.outcome !== 'success') this.note(`(${report.result.outcome}${report.result.statusCode ? `, HTTP ${report.result.statusCode}` : ''})${diagnosis}`)
     }
     process.exitCode = OUTCOME_EXIT_CODES[report.result.outcome]
     return report.result

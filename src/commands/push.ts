@@ -9,7 +9,7 @@ export default class Push extends LimgCommand<PushResult> {
   static override summary = 'Push the function\'s image to Amazon ECR, checked to be one Lambda accepts.'
   static override description = `Takes the image \`limg build\` made (<name>:<arch>, or --image), gets an ECR token with the AWS SDK's credential chain (environment, ~/.aws config and credentials, SSO, container and instance roles; --profile and --region), creates the repository when missing (scan on push, immutable tags and a lifecycle policy keeping the newest images, from limg.json "ecr"), then tags and pushes it through the Docker engine.
 
-The token stays in memory for this push only; nothing is written to ~/.docker/config.json. The default tag is <arch>-<first 12 hex digits of the image id>, so pushing the same image again changes nothing.
+The token stays in memory for this push only; nothing is written to ~/.docker/config.json. The local name <registry>/<repository>:<tag> the engine pushes by is removed afterwards (pushed, failed or interrupted) unless it existed before. The default tag is <arch>-<first 12 hex digits of the image id>, so pushing the same image again changes nothing.
 
 Afterwards the manifest is read back from the registry: it must be a single-platform Docker v2 or OCI manifest (not an index) for the function's architecture. The digest reference printed at the end is the one to give Lambda.`
   static override examples = [

@@ -31,6 +31,8 @@ export interface ContainerInfo {
   /** The host port published for the spec's container port, when there is one. */
   hostPort?: number
   startedAt: string
+  /** When it last stopped; absent (or the zero time) while it has not. */
+  finishedAt?: string
 }
 
 export interface ContainerSummary {
@@ -70,6 +72,17 @@ export interface ContainerEngine {
   logs(id: string, options: LogOptions): Promise<RawLogStream>
   /** Whether `path` exists in `image`'s file system, read without running the image. */
   imageHasPath(image: string, path: string): Promise<boolean>
+  /**
+   * When the engine last started, as far as it can be told: undefined when it cannot. A restart
+   * stops every container (unless the engine runs with live-restore), so this tells a function
+   * the engine stopped from one that exited on its own.
+   */
+  engineStartedAt?(): Promise<Date | undefined>
+  /**
+   * The signal the engine last sent the container since `since` (`docker stop`, the engine
+   * stopping), as a number, from the engine's recent events; undefined when none is known.
+   */
+  lastKillSignal?(id: string, since: Date): Promise<number | undefined>
 }
 
 export class DockerContainers implements ContainerEngine {
@@ -124,6 +137,7 @@ export class DockerContainers implements ContainerEngine {
       exitCode: info.State.ExitCode,
       oomKilled: info.State.OOMKilled,
       startedAt: info.State.StartedAt,
+      finishedAt: info.State.FinishedAt,
       ...(hostPort ? {hostPort} : {}),
     }
   }
@@ -190,6 +204,57 @@ export class DockerContainers implements ContainerEngine {
     } finally {
       await container.remove({force: true}).catch(() => undefined)
     }
+  }
+
+  async engineStartedAt(): Promise<Date | undefined> {
+    // The engine makes its default "bridge" network afresh each time it starts (without
+    // live-restore), so that network's creation time is the engine's start. No bridge (an
+    // engine run with --bridge=none): not known.
+    try {
+      const network = (await this.docker.getNetwork('bridge').inspect()) as {Created?: string}
+      const created = network.Created ? new Date(network.Created) : undefined
+      return created && !Number.isNaN(created.getTime()) ? created : undefined
+    } catch (error) {
+      if ((error as {statusCode?: number}).statusCode === 404) return undefined
+      throw asEngineError(error, this.target)
+    }
+  }
+
+  async lastKillSignal(id: string, since: Date): Promise<number | undefined> {
+    let stream: NodeJS.ReadableStream & {destroy?: () => void}
+    try {
+      stream = (await this.docker.getEvents({
+        since: Math.floor(since.getTime() / 1000),
+        until: Math.ceil(Date.now() / 1000),
+        filters: JSON.stringify({container: [id], event: ['kill']}),
+      } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & {destroy?: () => void}
+    } catch {
+      return undefined
+    }
+    // With `until`, the engine sends the past events and ends; a stopping engine may not, hence the limit.
+    const text = await new Promise<string>((resolve) => {
+      let read = ''
+      const done = (): void => {
+        clearTimeout(timer)
+        stream.destroy?.()
+        resolve(read)
+      }
+      const timer = setTimeout(done, 2000)
+      stream.on('data', (chunk: Buffer) => (read += chunk.toString()))
+      stream.on('end', done)
+      stream.on('close', done)
+      stream.on('error', done)
+    })
+    let signal: number | undefined
+    for (const line of text.split('\n')) {
+      try {
+        const value = Number((JSON.parse(line) as {Actor?: {Attributes?: {signal?: string}}}).Actor?.Attributes?.signal)
+        if (Number.isInteger(value) && value > 0) signal = value
+      } catch {
+        // a partial line at the limit
+      }
+    }
+    return signal
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

@@ -38,6 +38,11 @@ export class PushStreamError extends Error {
   constructor(
     message: string,
     readonly kind: 'unauthorized' | 'transient' | 'unreachable' | 'other',
+    /**
+     * The engine said "Retrying in N seconds" for a layer before it gave up: it already retried
+     * that upload five times over about 50 s, so one more push is unlikely to fare better.
+     */
+    readonly engineRetried = false,
   ) {
     super(message)
     this.name = 'PushStreamError'
@@ -83,6 +88,7 @@ export class PushStreamParser {
   private digest: string | undefined
   private size: number | undefined
   private failure: PushStreamError | undefined
+  private engineRetried = false
 
   constructor(private readonly onEvent: (event: LayerEvent) => void = () => {}) {}
 
@@ -117,7 +123,7 @@ export class PushStreamParser {
     }
     if (message.error || message.errorDetail) {
       const text = message.errorDetail?.message ?? message.error ?? 'unknown error'
-      this.failure ??= new PushStreamError(text, classifyPushError(text))
+      this.failure ??= new PushStreamError(text, classifyPushError(text), this.engineRetried)
       return
     }
     if (message.aux?.Digest) {
@@ -128,6 +134,7 @@ export class PushStreamParser {
     if (!message.id || !message.status) return
     const status = layerStatus(message.status)
     if (!status) return
+    if (status === 'retrying') this.engineRetried = true
     const layer = this.layers.get(message.id) ?? {status, sent: 0}
     layer.status = status
     const current = message.progressDetail?.current
@@ -156,6 +163,19 @@ export async function tagImage(engine: DockerEngine, source: string, repo: strin
   try {
     await engine.docker.getImage(source).tag({repo, tag})
   } catch (error) {
+    throw asEngineError(error, engine.target)
+  }
+}
+
+/**
+ * Takes the name `ref` off its image. The engine deletes an image whose last name goes, so the
+ * caller must know the image keeps another one.
+ */
+export async function untagImage(engine: DockerEngine, ref: string): Promise<void> {
+  try {
+    await engine.docker.getImage(ref).remove({noprune: true})
+  } catch (error) {
+    if ((error as {statusCode?: number}).statusCode === 404) return
     throw asEngineError(error, engine.target)
   }
 }
@@ -203,9 +223,11 @@ export async function pushImage(
   return parser.end()
 }
 
-/** Tag and push, as the push orchestration needs them; a fake stands in for it in unit tests. */
+/** Tag, push and untag, as the push orchestration needs them; a fake stands in for it in unit tests. */
 export interface ImagePusher {
   tag(source: string, repo: string, tag: string): Promise<void>
+  /** Removes the name `ref` (`repo:tag`), leaving the image and its other names. */
+  untag(ref: string): Promise<void>
   push(repo: string, tag: string, auth: RegistryAuth, onEvent?: (event: LayerEvent) => void, signal?: AbortSignal): Promise<PushStreamResult>
 }
 
@@ -213,6 +235,7 @@ export interface ImagePusher {
 export function enginePusher(engine: DockerEngine): ImagePusher {
   return {
     tag: (source, repo, tag) => tagImage(engine, source, repo, tag),
+    untag: (ref) => untagImage(engine, ref),
     push: (repo, tag, auth, onEvent, signal) => pushImage(engine, repo, tag, auth, onEvent, signal),
   }
 }

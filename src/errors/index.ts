@@ -84,6 +84,13 @@ export class LocalRunError extends LimgError {
   }
 }
 
+/** A local disk limg writes to (its download cache) has no space left. */
+export class DiskFullError extends LimgError {
+  constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {
+    super(message, suggestion, 'DISK_FULL', 7, options)
+  }
+}
+
 /**
  * The signals limg stops on, cleaning up first, and the exit code of each: 128 + the
  * signal's number, as shells report a process the signal ended. SIGHUP is a closed
@@ -110,6 +117,7 @@ export const EXIT_CODES = {
   buildFailed: 4,
   registry: 5,
   localRun: 6,
+  diskFull: 7,
   hangup: SIGNAL_EXIT_CODES.SIGHUP,
   interrupted: SIGNAL_EXIT_CODES.SIGINT,
   terminated: SIGNAL_EXIT_CODES.SIGTERM,

@@ -1,6 +1,7 @@
 import type {ContainerEngine, ContainerInfo} from '../engine/containers.js'
 import {LocalRunError} from '../errors/index.js'
 import {LABEL, projectLabels} from './labels.js'
+import {whyStopped} from './stopped.js'
 
 /** This project's running function containers, newest first. */
 export async function runningContainers(engine: ContainerEngine, dir: string): Promise<ContainerInfo[]> {
@@ -14,9 +15,21 @@ export async function runningContainers(engine: ContainerEngine, dir: string): P
 export async function projectContainer(engine: ContainerEngine, dir: string): Promise<ContainerInfo> {
   const [newest] = await runningContainers(engine, dir)
   if (!newest) {
+    // A container limg started and nobody removed stopped without `limg stop`: say why.
+    const stopped = await newestStopped(engine, dir)
+    if (stopped) {
+      const reason = await whyStopped(engine, stopped)
+      throw new LocalRunError(reason.message, reason.suggestion)
+    }
     throw new LocalRunError(`No function of this project (${dir}) is running.`, 'Start it with `limg run --detach` (or `limg run` in another terminal), or pass --port.')
   }
   return newest
+}
+
+async function newestStopped(engine: ContainerEngine, dir: string): Promise<ContainerInfo | undefined> {
+  const rows = await engine.list(projectLabels(dir))
+  const [newest] = rows.filter((r) => !r.running && r.labels[LABEL.role] === 'function').sort((a, b) => b.created - a.created)
+  return newest ? engine.inspect(newest.id) : undefined
 }
 
 /** The container publishing `port`, among those limg started; undefined for a port limg did not publish. */

@@ -6,6 +6,7 @@ import {acquireInvokeLock, type LockOptions} from './invoke-lock.js'
 import {LABEL} from './labels.js'
 import {type LogLine, LogLineSplitter, reportedRequest, startedRequest} from './log-lines.js'
 import {classifyReply, type Outcome} from './outcome.js'
+import {engineStoppedAnswering, isEngineGone, whyStopped} from './stopped.js'
 import {waitUntilReady} from './wait-ready.js'
 
 export interface InvokeRequest {
@@ -137,11 +138,18 @@ async function followInvocationLogs(engine: ContainerEngine, container: string, 
   }
 }
 
-/** An emulator that fails usually means its container died; say how, and what to do. */
+/** An emulator that fails usually means its container died, or the engine went: say how, and what to do. */
 async function diagnose(engine: ContainerEngine, container: string): Promise<string | undefined> {
-  const info = await engine.inspect(container).catch(() => undefined)
+  let info: Awaited<ReturnType<ContainerEngine['inspect']>>
+  try {
+    info = await engine.inspect(container)
+  } catch (error) {
+    if (!isEngineGone(error)) return undefined
+    const gone = engineStoppedAnswering(engine.target, 'during the invocation')
+    return `${gone.message} ${gone.suggestion}`
+  }
   if (!info) return 'The container is gone. Start it again with `limg run`.'
   if (info.running) return undefined
-  if (info.oomKilled) return `The container ran out of memory and was killed (exit ${info.exitCode}). Raise --memory (or "memory" in limg.json) and run it again.`
-  return `The container exited with code ${info.exitCode}. See \`limg logs\`, then start it again with \`limg run\`.`
+  const reason = await whyStopped(engine, info)
+  return `${reason.message} ${reason.suggestion}`
 }

@@ -51,8 +51,8 @@ export type RunLocalResult = RunningFunction
 function projectBuilder(engine: Awaited<ReturnType<typeof createEngine>>, env: NodeJS.ProcessEnv, settings: BuildSettings): ImageBuilder {
   return async ({dir, config, signal}) => {
     // Loaded on demand: `limg invoke`, `stop` and `logs` share this module and never build.
-    const {buildProject} = await import('../build/build.js')
-    const built = await buildProject(engine, {
+    const {buildProjectLocked} = await import('../build/build-lock.js')
+    const built = await buildProjectLocked(engine, {
       projectDir: dir,
       config,
       env,

@@ -7,6 +7,7 @@ import type {LogLine} from './log-lines.js'
 import {streamLogs} from './logs.js'
 import {type RunEvent, type RunningFunction, type StartRequest, startFunction} from './start.js'
 import {projectImage} from './project-image.js'
+import {engineStoppedAnswering, isEngineGone, whyStopped} from './stopped.js'
 import {dockerIgnore, toPosix} from './sources.js'
 
 /** What a foreground `limg run` reports beyond starting: restarts under `--watch`. */
@@ -40,15 +41,28 @@ export async function serveFunction(engine: Engine, containers: ContainerEngine,
   const retired = new Set<string>()
   let exited: ((error: LimgError) => void) | undefined
   const ended = new Promise<never>((_, reject) => (exited = reject))
-  // A stopped container ends its log stream; only an end nobody asked for is a failure.
+  // A stopped container ends its log stream; only an end nobody asked for is a failure. The
+  // engine itself may be what stopped (a restart): that is said, and never an unhandled error.
   const follow = (running: RunningFunction): void => {
-    void streamLogs(containers, running.container, {follow: true, ...(signal ? {signal} : {})}, request.onLine).then(async () => {
+    const ended = async (): Promise<void> => {
       if (signal?.aborted || retired.has(running.container)) return
-      const info = await containers.inspect(running.container)
+      let info: Awaited<ReturnType<ContainerEngine['inspect']>>
+      try {
+        info = await containers.inspect(running.container)
+      } catch (error) {
+        if (!isEngineGone(error)) throw error
+        const gone = engineStoppedAnswering(containers.target, 'while the function ran')
+        exited?.(new LocalRunError(gone.message, 'Once it answers again, start the function with `limg run`; `limg stop` removes what is left of it.', {cause: error}))
+        return
+      }
       if (info?.running || retired.has(running.container)) return
-      await containers.stopAndRemove(running.container, 0)
-      exited?.(new LocalRunError(`The function's container exited${info ? ` with code ${info.exitCode}` : ''}.`, 'See its last log lines above; start it again with `limg run`.'))
-    })
+      const reason = info ? (await whyStopped(containers, info)).message : "The function's container is gone."
+      await containers.stopAndRemove(running.container, 0).catch(() => undefined)
+      exited?.(new LocalRunError(reason, 'See its last log lines above; start it again with `limg run`.'))
+    }
+    void streamLogs(containers, running.container, {follow: true, ...(signal ? {signal} : {})}, request.onLine)
+      .then(ended, ended)
+      .catch((error: unknown) => exited?.(error instanceof LimgError ? error : new LocalRunError(`Following the function failed: ${(error as Error).message}`, 'Start it again with `limg run`.', {cause: error})))
   }
   follow(current)
   try {
@@ -96,6 +110,9 @@ export async function serveFunction(engine: Engine, containers: ContainerEngine,
   } finally {
     watcher?.close()
     await swapping.catch(() => undefined)
-    if (current.container) await containers.stopAndRemove(current.container, 0)
+    // An engine that is gone cannot remove it; the error already says `limg stop` will.
+    if (current.container) await containers.stopAndRemove(current.container, 0).catch((error: unknown) => {
+      if (!isEngineGone(error)) throw error
+    })
   }
 }

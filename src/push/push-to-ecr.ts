@@ -72,11 +72,12 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     throw new InvalidInputError(`Invalid tag "${options.tag}": up to 128 characters of A-Z, a-z, 0-9, "_", "." and "-", not starting with "." or "-".`)
   }
 
+  // First, so that a missing or malformed region is refused before any work starts.
+  const region = await deps.ecr.region()
   emit({type: 'phase', phase: 'image', message: `Checking local image ${options.image}`})
   const image = await resolveSourceImage(deps.engine, options.image, options.arch, options.imageExplicit ?? false)
   const tag = options.tag ?? contentTag(options.arch, image.id)
 
-  const region = await deps.ecr.region()
   emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})
   const tokens = new TokenSource(deps.ecr, deps.now)
   const first = await tokens.get()
@@ -129,8 +130,20 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     pushed = {digest: existing.digest, layers: {pushed: 0, existing: 0}, bytesUploaded: 0}
   } else {
     emit({type: 'phase', phase: 'push', message: `Pushing ${remoteRef}:${tag}`})
+    // The engine pushes only by a name that carries the registry: that name is given for this
+    // push and taken back after it (pushed, failed or interrupted), so none piles up locally.
+    const previous = await deps.engine.inspectImage(`${remoteRef}:${tag}`)
     await deps.pusher.tag(options.image, remoteRef, tag)
-    pushed = await pushWithRenewal(deps.pusher, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
+    let failed = true
+    try {
+      pushed = await pushWithRenewal(deps.pusher, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
+      failed = false
+    } finally {
+      const warning = await restoreRegistryTag(deps, `${remoteRef}:${tag}`, remoteRef, tag, image.id, previous?.id).catch((error: unknown) =>
+        failed ? undefined : `Could not remove the local name ${remoteRef}:${tag} after the push: ${(error as Error).message}`,
+      )
+      if (warning) warnings.push(warning)
+    }
   }
 
   emit({type: 'phase', phase: 'verify', message: `Reading back ${remoteRef}:${tag}`})
@@ -157,6 +170,34 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     repositoryCreated: repo.created,
     warnings,
   }
+}
+
+/**
+ * Puts the engine's `remoteRef:tag` back as it was before the push: removed when it did not
+ * exist, pointed back at the image it named before, left alone when it already named this
+ * image. Returns a warning when the name must stay because it is the image's only one (an
+ * image pushed by id), since removing it would delete the image.
+ */
+async function restoreRegistryTag(
+  deps: PushDependencies,
+  ref: string,
+  remoteRef: string,
+  tag: string,
+  pushedId: string,
+  previousId: string | undefined,
+): Promise<string | undefined> {
+  if (previousId === pushedId) return undefined
+  if (previousId !== undefined) {
+    await deps.pusher.tag(previousId, remoteRef, tag)
+    return undefined
+  }
+  const now = await deps.engine.inspectImage(ref)
+  if (!now) return undefined
+  if (now.repoTags.every((name) => name === ref)) {
+    return `Kept the local name ${ref}: it is the image's only name, and removing it would delete the image. Remove it with \`docker rmi ${ref}\` once the image is not needed.`
+  }
+  await deps.pusher.untag(ref)
+  return undefined
 }
 
 async function configDigestOf(http: Pick<RegistryHttp, 'manifest'>, repository: string, tag: string): Promise<string | undefined> {
@@ -186,7 +227,8 @@ async function pushWithRenewal(
           return attempt()
         }
       },
-      (error) => error instanceof PushStreamError && error.kind === 'transient',
+      // Not after the engine's own retries of a layer: it spent about 50 s on them already.
+      (error) => error instanceof PushStreamError && error.kind === 'transient' && !error.engineRetried,
       {delaysMs: options.delaysMs, onRetry: options.onRetry, ...(options.signal ? {signal: options.signal} : {})},
     )
   } catch (error) {
@@ -201,8 +243,14 @@ function toAuth(credentials: RegistryCredentials): RegistryAuth {
 function pushFailure(error: unknown, repo: string): unknown {
   if (!(error instanceof PushStreamError)) return error
   const registry = repo.split('/')[0]
+  const again = 'Push again once it answers: layers already in the registry are not uploaded again.'
   switch (error.kind) {
     case 'unauthorized':
+      if (/token has expired/i.test(error.message)) {
+        return new RegistryError(`The ECR token expired during the push to ${registry}, also after a fresh one was fetched: ${error.message}`, 'Push again: layers already in the registry are not uploaded again.', {
+          cause: error,
+        })
+      }
       return new RegistryError(
         `The registry ${registry} refused the ECR token, also after fetching a fresh one: ${error.message}`,
         'Check that the credentials are for the account and region of the registry, and that they allow ecr:GetAuthorizationToken, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchCheckLayerAvailability.',
@@ -215,7 +263,10 @@ function pushFailure(error: unknown, repo: string): unknown {
         {cause: error},
       )
     case 'transient':
-      return new RegistryError(`Pushing to ${registry} kept failing: ${error.message}`, 'The registry or network is having trouble; push again in a while.', {cause: error})
+      if (error.engineRetried) {
+        return new RegistryError(`The registry ${registry} stopped answering during the push (${error.message}), also after the engine's own retries.`, again, {cause: error})
+      }
+      return new RegistryError(`Pushing to ${registry} kept failing: ${error.message}`, `The registry or network is having trouble. ${again}`, {cause: error})
     default:
       if (/denied|not authorized/i.test(error.message)) {
         return new RegistryError(`The registry ${registry} denied the push: ${error.message}`, 'Ask for the ECR push permissions on this repository, or use a profile that has them (--profile).', {

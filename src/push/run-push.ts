@@ -7,6 +7,7 @@ import {createEngine} from '../engine/docker-engine.js'
 import {enginePusher} from '../engine/push.js'
 import {InvalidInputError} from '../errors/index.js'
 import type {RepositorySettings} from '../registry/ecr-api.js'
+import {checkRegion} from '../registry/region.js'
 import type {PushEvent} from './events.js'
 import {type PushResult, pushToEcr} from './push-to-ecr.js'
 import {builtImageRef} from './source-image.js'
@@ -31,6 +32,8 @@ export interface PushRequest {
 /** `limg push`: settings from limg.json, environment and flags; the engine and ECR as configured. */
 export async function runPush(request: PushRequest): Promise<PushResult> {
   const env = request.env ?? process.env
+  // A malformed --region is refused before the engine or AWS is asked anything.
+  if (request.region !== undefined) checkRegion(request.region, '--region')
   const project = await projectOrNothing(resolve(request.dir), request)
   const arch: Architecture = project ? resolveConfig(project, request.arch ? {arch: request.arch} : {}, env).arch : getArchitecture(request.arch ?? env.LIMG_ARCH ?? 'x86_64').id
   const repository = validateRepository(request.repository ?? project?.ecr.repository ?? '')
@@ -39,7 +42,7 @@ export async function runPush(request: PushRequest): Promise<PushResult> {
   const engine = await createEngine(env, request.signal)
   // The SDK is loaded here, not at start-up: it costs about 0.1 s that `limg push --help` should not pay.
   const {SdkEcrApi} = await import('../registry/sdk-ecr-api.js')
-  const ecr = new SdkEcrApi({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})})
+  const ecr = new SdkEcrApi({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {}), env})
   return pushToEcr(
     {
       image,

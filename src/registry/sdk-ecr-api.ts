@@ -11,11 +11,14 @@ import {
 import {RegistryError} from '../errors/index.js'
 import {asRegistryError, missingRegion} from './aws-errors.js'
 import type {AuthorizationData, EcrApi, RemoteImage, RepositoryInfo, RepositorySettings} from './ecr-api.js'
+import {type RegionSource, checkRegion, malformedRegion} from './region.js'
 
 export interface EcrClientOptions {
   /** A named profile from the shared config; otherwise AWS_PROFILE or "default". */
   profile?: string
   region?: string
+  /** Read only to say where a malformed region came from; the SDK reads the environment itself. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -26,8 +29,11 @@ export interface EcrClientOptions {
 export class SdkEcrApi implements EcrApi {
   private readonly client: ECRClient
   private resolvedRegion: string | undefined
+  private readonly regionSource: RegionSource
 
   constructor(options: EcrClientOptions = {}) {
+    const env = options.env ?? process.env
+    this.regionSource = options.region ? '--region' : env.AWS_REGION ? 'AWS_REGION' : 'the profile in ~/.aws/config'
     this.client = new ECRClient({
       ...(options.profile ? {profile: options.profile} : {}),
       ...(options.region ? {region: options.region} : {}),
@@ -40,10 +46,13 @@ export class SdkEcrApi implements EcrApi {
     try {
       region = await this.client.config.region()
     } catch (error) {
+      // The SDK refuses a region that is not a hostname label ("eu_west_1", "x y") by this message.
+      const rejected = /region="([^"]*)"/.exec((error as Error).message ?? '')?.[1]
+      if (rejected !== undefined) throw malformedRegion(rejected, this.regionSource)
       throw missingRegion(error)
     }
     if (!region) throw missingRegion()
-    this.resolvedRegion = region
+    this.resolvedRegion = checkRegion(region, this.regionSource)
     return region
   }
 

@@ -106,6 +106,24 @@ describe('limg push (e2e, through bin/run.js against the ECR stand-in)', functio
     assert.deepEqual((await readdir(profileHome)).sort(), ['.aws'])
   })
 
+  it('a malformed region exits 2 on one line naming the valid form, wherever it came from', async () => {
+    const callsBefore = ecr.calls.length
+    for (const [args, env, source] of [
+      [['--region', 'eu_west_1'], {}, '--region'],
+      [['--region', 'x y'], {}, '--region'],
+      [[], {AWS_REGION: 'EU-WEST-1'}, 'AWS_REGION'],
+    ] as const) {
+      const run = await limg(['push', ...args], env)
+      assert.equal(run.exitCode, 2, run.stderr)
+      const lines = run.stderr.trim().split('\n')
+      assert.equal(lines.length, 1, run.stderr)
+      assert.match(lines[0], new RegExp(`^Error: The AWS region ".+" \\(from ${source}\\) is malformed\\. A region is lower-case words and a number joined by dashes, such as eu-west-1`))
+      assert.doesNotMatch(run.stderr, /No AWS region is set/)
+    }
+    // Refused before anything was asked of ECR.
+    assert.equal(ecr.calls.length, callsBefore)
+  })
+
   it('no credentials at all exits 5 saying how to configure them', async () => {
     const run = await execa('node', [BIN, 'push', '--json'], {
       cwd: project,

@@ -20,6 +20,10 @@ export interface TestRegistry {
   storageDir: string
   /** Stops the registry but keeps its storage, to simulate an outage. */
   stop(): Promise<void>
+  /** Kills the registry process (SIGKILL) in the middle of whatever it is doing; storage stays. */
+  kill(): Promise<void>
+  /** Starts the registry again, on the same port and storage, after stop() or kill(). */
+  restart(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }
 
@@ -56,11 +60,8 @@ export async function startRegistry(password = randomBytes(24).toString('base64u
       '',
     ].join('\n'),
   )
-  const child: ResultPromise = execa(REGISTRY_BINARY, ['serve', join(dir, 'config.yml')], {reject: false, stdio: ['ignore', 'ignore', 'pipe']})
-  let stderr = ''
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
   const endpoint = `http://127.0.0.1:${port}`
-  await waitUntilAnswering(endpoint, child, () => stderr)
+  let {child} = await serve(join(dir, 'config.yml'), endpoint)
   let stopped = false
   const stop = async (): Promise<void> => {
     if (stopped) return
@@ -75,11 +76,32 @@ export async function startRegistry(password = randomBytes(24).toString('base64u
     password,
     storageDir,
     stop,
+    async kill() {
+      if (stopped) return
+      stopped = true
+      child.kill('SIGKILL')
+      await child
+    },
+    async restart() {
+      if (!stopped) throw new Error('The registry is still running.')
+      ;({child} = await serve(join(dir, 'config.yml'), endpoint))
+      stopped = false
+    },
     async [Symbol.asyncDispose]() {
       await stop()
       await rm(dir, {recursive: true, force: true})
     },
   }
+}
+
+/** Starts docker-registry on `config`, resolved once it answers on `endpoint`. */
+async function serve(config: string, endpoint: string): Promise<{child: ResultPromise}> {
+  const child: ResultPromise = execa(REGISTRY_BINARY, ['serve', config], {reject: false, stdio: ['ignore', 'ignore', 'pipe']})
+  let stderr = ''
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+  await waitUntilAnswering(endpoint, child, () => stderr)
+  // Wrapped: an execa child is itself a promise, which `await` would unwrap.
+  return {child}
 }
 
 async function waitUntilAnswering(endpoint: string, child: ResultPromise, stderr: () => string): Promise<void> {

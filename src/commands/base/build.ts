@@ -12,7 +12,8 @@ export default class BaseBuild extends LimgCommand<BaseBuildCommandResult> {
     "Builds limg-offline/nodejs:<major>-<arch> FROM scratch, for machines that cannot pull AWS's public.ecr.aws/lambda/nodejs images: " +
     "the official Node binary and its npm, the AWS SDK the runtime bundles, a shell and core utilities, and the same paths, environment and " +
     "/lambda-entrypoint.sh as AWS's image, with a runtime interface client and an emulator on port 8080. Downloads are cached " +
-    '(LIMG_CACHE_DIR, else $XDG_CACHE_HOME/limg or ~/.cache/limg); an image built from the same inputs is reused without building.'
+    '(LIMG_CACHE_DIR, else $XDG_CACHE_HOME/limg or ~/.cache/limg; about 300 MB per runtime and architecture; a full disk there is exit 7 and ' +
+    'keeps what finished downloading); an image built from the same inputs is reused without building.'
 
   static override examples = [
     '<%= config.bin %> base build --runtime nodejs20.x --arch arm64',

@@ -32,6 +32,21 @@ export async function buildTinyImage(engine: DockerEngine, name: string, arch: A
   return ref
 }
 
+/**
+ * A FROM-scratch image of its own random, incompressible layers of the given sizes, so that no
+ * registry holds any of them yet and the bytes a push sends are known.
+ */
+export async function buildRandomImage(engine: DockerEngine, name: string, arch: Architecture, layerBytes: number[]): Promise<string> {
+  const pack = tar.pack()
+  const copies = layerBytes.map((_, i) => `COPY layer-${i}.bin /layer-${i}.bin`).join('\n')
+  pack.entry({name: 'Dockerfile'}, `FROM scratch\n${copies}\nCMD ["index.handler"]\n`)
+  layerBytes.forEach((size, i) => pack.entry({name: `layer-${i}.bin`}, randomBytes(size)))
+  pack.finalize()
+  const ref = `${name}:${arch}`
+  await engine.buildImage(pack as unknown as Readable, {tags: [ref], platform: getArchitecture(arch).platform, labels: LABEL})
+  return ref
+}
+
 /** Removes every image this run made, with all its tags (local names and registry ones). */
 export async function removeRunImages(engine: DockerEngine): Promise<void> {
   const images = await engine.docker.listImages({all: true, filters: JSON.stringify({label: [`limg.test=${RUN_ID}`]})})

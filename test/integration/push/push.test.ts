@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {readdir} from 'node:fs/promises'
-import {BuildFailedError, InvalidInputError, RegistryError} from '../../../src/errors/index.js'
+import {BuildFailedError, InterruptedError, InvalidInputError, RegistryError} from '../../../src/errors/index.js'
 import {enginePusher} from '../../../src/engine/push.js'
 import type {PushEvent} from '../../../src/push/events.js'
 import {type PushOptions, type PushResult, pushToEcr} from '../../../src/push/push-to-ecr.js'
@@ -9,7 +9,7 @@ import {checkManifest} from '../../../src/registry/manifest-check.js'
 import {MEDIA_TYPES, RegistryHttp} from '../../../src/registry/registry-http.js'
 import {SdkEcrApi} from '../../../src/registry/sdk-ecr-api.js'
 import {freePort} from '../../support/registry.js'
-import {ACCESS_KEY_ID, REGION, RUN_ID, type PushWorld, awsEnv, buildTinyImage, removeRunImages, setProcessEnv, startPushWorld} from './fixtures.js'
+import {ACCESS_KEY_ID, REGION, RUN_ID, type PushWorld, awsEnv, buildRandomImage, buildTinyImage, removeRunImages, setProcessEnv, startPushWorld} from './fixtures.js'
 
 const SETTINGS = {scanOnPush: true, imageTagMutability: 'IMMUTABLE' as const, maxImages: 7}
 
@@ -77,6 +77,9 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
 
     const back = await readBack(`limg-test/${RUN_ID}`, result.tag)
     assert.equal(back.config.architecture, 'amd64')
+    // The name with the registry in it was only for the engine's push; the user's own name stays.
+    assert.equal(await world.engine.inspectImage(result.imageUri), undefined, `${result.imageUri} is still tagged locally`)
+    assert.equal((await world.engine.inspectImage(amd64))?.id, info!.id)
     // Every ECR call was signed for the test's key and region, or the stand-in would have refused it.
     assert.ok(world.ecr.calls.every((c) => c.status === 200 || c.operation === 'DescribeRepositories' || c.operation === 'DescribeImages'))
   })
@@ -213,9 +216,9 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
     assert.equal(world.ecr.operations().filter((o) => o === 'GetAuthorizationToken').length - before, 2)
   })
 
-  it('a registry that is down is a clear error', async () => {
-    const closed = `http://127.0.0.1:${await freePort()}`
-    world.ecr.proxyEndpoint = closed
+  it('a registry that is down is a clear error, and leaves no local name for it', async () => {
+    const closed = `127.0.0.1:${await freePort()}`
+    world.ecr.proxyEndpoint = `http://${closed}`
     try {
       await assert.rejects(push({image: amd64Changed, tag: `down-${RUN_ID}`}), (error: unknown) => {
         assert.ok(error instanceof RegistryError)
@@ -225,6 +228,30 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
     } finally {
       world.ecr.proxyEndpoint = world.registry.endpoint
     }
+    assert.equal(await world.engine.inspectImage(`${closed}/limg-test/${RUN_ID}:down-${RUN_ID}`), undefined)
+    assert.ok(await world.engine.inspectImage(amd64Changed))
+  })
+
+  it('an interrupted push (Ctrl-C) leaves no local name for the registry', async () => {
+    const controller = new AbortController()
+    const tag = `interrupted-${RUN_ID}`
+    // Layers no registry holds yet, so the push has something to upload when it is interrupted.
+    const fresh = await buildRandomImage(world.engine, `limg-${RUN_ID}-int`, 'x86_64', [4 * 1024 * 1024])
+    const push2 = push({image: fresh, repository: `limg-test/${RUN_ID}-int`, tag, signal: controller.signal, onEvent: (e) => {
+      // Aborted as the first layer starts going out, as Ctrl-C would.
+      if (e.type === 'layer' && e.status === 'pushing') controller.abort(new InterruptedError())
+    }})
+    await assert.rejects(push2, (error: unknown) => error instanceof InterruptedError)
+    assert.equal(await world.engine.inspectImage(`${world.registry.host}/limg-test/${RUN_ID}-int:${tag}`), undefined)
+    assert.ok(await world.engine.inspectImage(fresh))
+  })
+
+  it('a local name for the registry that existed before the push is kept', async () => {
+    const tag = `kept-${RUN_ID}`
+    const ref = `${world.registry.host}/limg-test/${RUN_ID}:${tag}`
+    await world.engine.tagImage(amd64Changed, `${world.registry.host}/limg-test/${RUN_ID}`, tag)
+    await push({image: amd64Changed, tag})
+    assert.equal((await world.engine.inspectImage(ref))?.id, (await world.engine.inspectImage(amd64Changed))?.id)
   })
 
   it('refuses an image index, and a manifest for the other architecture', async () => {

@@ -11,7 +11,7 @@ describeRuntimeOutcomes("host processes, limg's emulator", () => new HostTarget(
 
 const hostRie = process.arch === 'x64' ? realRie('x86_64') : undefined
 if (hostRie) {
-  describeRuntimeOutcomes(`host processes, AWS's emulator (${hostRie})`, () => new HostTarget({realRie: hostRie}), 'aws')
+  describeRuntimeOutcomes(`host processes, AWS's emulator (${hostRie})`, () => new HostTarget({realRie: hostRie}), {emulator: 'aws'})
 } else {
   describeNotCompared('the outcome suite as host processes', 'x86_64')
 }

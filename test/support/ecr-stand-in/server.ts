@@ -36,6 +36,13 @@ export interface EcrStandInOptions {
   accountId?: string
   /** The registry ECR hands out: `http://127.0.0.1:<port>`, and the password its htpasswd holds for AWS. */
   registry: {endpoint: string; password: string}
+  /**
+   * Where GetAuthorizationToken says the registry is, when clients reach it through something
+   * else than `registry.endpoint` (a front that counts bytes or checks tokens).
+   */
+  proxyEndpoint?: string
+  /** Issues each token (its password and true expiry), as a front that checks them knows them. */
+  issueToken?: () => {password: string; expiresAt: Date}
 }
 
 export interface Call {
@@ -63,7 +70,7 @@ export class EcrStandIn {
 
   constructor(private readonly options: EcrStandInOptions) {
     this.accountId = options.accountId ?? '123456789012'
-    this.proxyEndpoint = options.registry.endpoint
+    this.proxyEndpoint = options.proxyEndpoint ?? options.registry.endpoint
   }
 
   /** `http://127.0.0.1:<port>`, for AWS_ENDPOINT_URL_ECR. */
@@ -134,8 +141,9 @@ export class EcrStandIn {
     switch (operation) {
       case 'GetAuthorizationToken': {
         const next = this.nextTokens.shift() ?? {}
-        const password = next.password ?? this.options.registry.password
-        const expiresAt = next.expiresAt ?? new Date(Date.now() + 12 * 3600 * 1000)
+        const issued = this.options.issueToken?.()
+        const password = next.password ?? issued?.password ?? this.options.registry.password
+        const expiresAt = next.expiresAt ?? issued?.expiresAt ?? new Date(Date.now() + 12 * 3600 * 1000)
         return [
           200,
           {

@@ -6,6 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PassThrough} from 'node:stream'
 import type {ContainerEngine, ContainerInfo, RawLogStream} from '../../../src/engine/containers.js'
+import {EngineUnavailableError} from '../../../src/errors/index.js'
 import {invokeFunction} from '../../../src/local/invoke.js'
 import {LABEL, projectId} from '../../../src/local/labels.js'
 
@@ -65,7 +66,7 @@ describe('invoke queue', () => {
   function fakeEngine(afterFailure?: Partial<ContainerInfo>): ContainerEngine {
     const port = (server.address() as AddressInfo).port
     let inspections = 0
-    const info: ContainerInfo = {id: 'c0ffee', name: 'fn', image: 'img', labels: {[LABEL.project]: projectId(dir), [LABEL.endpoint]: `http://127.0.0.1:${port}/x`}, running: true, status: 'running', exitCode: 0, hostPort: port, startedAt: ''}
+    const info: ContainerInfo = {id: 'c0ffee', name: 'fn', image: 'img', labels: {[LABEL.project]: projectId(dir), [LABEL.endpoint]: `http://127.0.0.1:${port}/x`}, running: true, status: 'running', exitCode: 0, hostPort: port, startedAt: '2026-01-02T03:06:00Z'}
     return {
       target: 'fake',
       create: async () => 'x',
@@ -75,6 +76,7 @@ describe('invoke queue', () => {
       list: async () => [{id: info.id, name: info.name, labels: info.labels, running: true, created: 1}],
       stopAndRemove: async () => {},
       imageHasPath: async () => true,
+      engineStartedAt: async () => new Date('2026-01-02T03:05:00Z'),
       logs: async () => {
         const stream = new PassThrough()
         streams.add(stream)
@@ -98,6 +100,22 @@ describe('invoke queue', () => {
     assert.equal(new Set(reports.map((r) => r.result.requestId)).size, 8)
   })
 
+  it('an engine that stops answering mid-invocation is named, with what to do', async () => {
+    const engine = fakeEngine()
+    let looks = 0
+    const inspect = engine.inspect.bind(engine)
+    engine.inspect = async (id) => {
+      // Found running first; then, after the dropped connection, the engine is gone.
+      if (looks++ === 0) return inspect(id)
+      throw new EngineUnavailableError('Cannot reach the Docker engine at fake (ECONNREFUSED).')
+    }
+    server.removeAllListeners('request')
+    server.on('request', (req) => (req.method === 'GET' ? req.socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n') : req.socket.destroy()))
+    const report = await invokeFunction(engine, {dir, event: Buffer.from('{}'), lock: {dir: lockDir}, reportWaitMs: 50})
+    assert.equal(report.result.outcome, 'emulator-failure')
+    assert.equal(report.result.diagnosis, "The Docker engine at fake stopped answering during the invocation: it is stopping or restarting, which stops the function's container. Once it answers again, start the function with `limg run --detach`; `limg stop` removes the stopped container.")
+  })
+
   it('reports a connection the emulator drops as an emulator failure', async () => {
     const engine = fakeEngine()
     server.removeAllListeners('request')
@@ -108,8 +126,9 @@ describe('invoke queue', () => {
   })
 
   for (const [ended, expected] of [
-    [{running: false, oomKilled: true, exitCode: 137}, /ran out of memory.*exit 137.*--memory/],
-    [{running: false, oomKilled: false, exitCode: 2}, /exited with code 2.*limg logs/],
+    [{running: false, oomKilled: true, exitCode: 137}, /ran out of memory and was killed.*exit 137.*--memory/],
+    [{running: false, oomKilled: false, exitCode: 2}, /exited with code 2.*docker logs fn.*limg run --detach/],
+    [{running: false, oomKilled: false, exitCode: 143, startedAt: '2026-01-02T03:04:05Z'}, /the Docker engine restarted at 2026-01-02 03:05:00 UTC, after the function started at 2026-01-02 03:04:05 UTC/],
   ] as const) {
     it(`says why when the container has died (${expected.source.slice(0, 20)}…)`, async () => {
       const engine = fakeEngine(ended)

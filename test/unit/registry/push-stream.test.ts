@@ -34,6 +34,15 @@ describe('PushStreamParser', () => {
     assert.throws(() => parser.end(), (e: unknown) => e instanceof PushStreamError && e.kind === 'unauthorized')
   })
 
+  it('remembers that the engine retried a layer itself before it gave up', () => {
+    const parser = new PushStreamParser()
+    parser.write(lines({status: 'Pushing', id: 'aaa', progressDetail: {current: 1}}, {status: 'Retrying in 5 seconds', id: 'aaa'}, {errorDetail: {message: 'EOF'}, error: 'EOF'}))
+    assert.throws(() => parser.end(), (e: unknown) => e instanceof PushStreamError && e.kind === 'transient' && e.engineRetried)
+    const first = new PushStreamParser()
+    first.write(lines({errorDetail: {message: 'EOF'}, error: 'EOF'}))
+    assert.throws(() => first.end(), (e: unknown) => e instanceof PushStreamError && !e.engineRetried)
+  })
+
   it('a stream that ends without a digest is not a success', () => {
     const parser = new PushStreamParser()
     parser.write(lines({status: 'Pushed', id: 'aaa'}))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
 import type {ImageInfo} from '../../../src/engine/engine.js'
 import {type ImagePusher, PushStreamError, type PushStreamResult, type RegistryAuth} from '../../../src/engine/push.js'
-import {RegistryError} from '../../../src/errors/index.js'
+import {InterruptedError, RegistryError} from '../../../src/errors/index.js'
 import type {PushEvent} from '../../../src/push/events.js'
 import {pushToEcr} from '../../../src/push/push-to-ecr.js'
 import type {AuthorizationData, EcrApi, RemoteImage, RepositoryInfo, RepositorySettings} from '../../../src/registry/ecr-api.js'
@@ -46,10 +46,18 @@ class FakeEcr implements EcrApi {
 
 class FakePusher implements ImagePusher {
   tags: string[] = []
+  untags: string[] = []
+  /** The engine's names and the image id each names, as tag and untag leave them. */
+  names = new Map<string, string>([['fn:x86_64', IMAGE_ID]])
   auths: RegistryAuth[] = []
-  failures: PushStreamError[] = []
-  async tag(_source: string, repo: string, tag: string) {
+  failures: Error[] = []
+  async tag(source: string, repo: string, tag: string) {
     this.tags.push(`${repo}:${tag}`)
+    this.names.set(`${repo}:${tag}`, this.names.get(source) ?? source)
+  }
+  async untag(ref: string) {
+    this.untags.push(ref)
+    this.names.delete(ref)
   }
   async push(_repo: string, _tag: string, auth: RegistryAuth): Promise<PushStreamResult> {
     this.auths.push(auth)
@@ -66,8 +74,13 @@ function setup(registryFailures: Error[] = []) {
   const pusher = new FakePusher()
   const events: PushEvent[] = []
   const registryAuths: string[] = []
+  const inspectImage = async (ref: string): Promise<ImageInfo | undefined> => {
+    const id = pusher.names.get(ref)
+    if (!id) return undefined
+    return {...image, id, repoTags: [...pusher.names].filter(([, named]) => named === id).map(([name]) => name)}
+  }
   const deps = {
-    engine: {inspectImage: async (ref: string) => (ref === 'fn:x86_64' ? image : undefined)},
+    engine: {inspectImage},
     pusher,
     ecr,
     retryDelaysMs: [1, 1],
@@ -122,6 +135,25 @@ describe('pushToEcr (fakes at the engine, ECR and registry seams)', () => {
     assert.equal(failing.pusher.auths.length, 3)
   })
 
+  it('does not push again after the engine retried the layers itself, and says the registry stopped answering', async () => {
+    const {pusher, run} = setup()
+    pusher.failures.push(new PushStreamError('EOF', 'transient', true))
+    await assert.rejects(run(), (e: unknown) => {
+      assert.ok(e instanceof RegistryError)
+      assert.equal(e.message, "The registry 1.dkr.ecr.eu-west-1.amazonaws.com stopped answering during the push (EOF), also after the engine's own retries.")
+      assert.match(e.suggestion ?? '', /layers already in the registry are not uploaded again/)
+      return true
+    })
+    assert.equal(pusher.auths.length, 1)
+  })
+
+  it('a token that expires again after its renewal says so, and that pushing again is cheap', async () => {
+    const {pusher, run} = setup()
+    const expired = () => new PushStreamError('denied: Your authorization token has expired. Reauthenticate and try again.', 'unauthorized')
+    pusher.failures.push(expired(), expired())
+    await assert.rejects(run(), (e: unknown) => e instanceof RegistryError && /^The ECR token expired during the push to .*, also after a fresh one was fetched/.test(e.message) && /not uploaded again/.test(e.suggestion ?? ''))
+  })
+
   it('renews the token once when the registry refuses it', async () => {
     const {ecr, pusher, run} = setup()
     ecr.passwords = ['expired', 'fresh']
@@ -147,5 +179,64 @@ describe('pushToEcr (fakes at the engine, ECR and registry seams)', () => {
     const {pusher, run} = setup()
     pusher.push = async () => ({digest: 'sha256:other', layers: {pushed: 1, existing: 0}, bytesUploaded: 1})
     await assert.rejects(run(), /not the pushed sha256:other/)
+  })
+
+  describe('the local name with the registry in it', () => {
+    const remote = (tag: string) => `1.dkr.ecr.eu-west-1.amazonaws.com/team/fn:${tag}`
+
+    it('is removed after a push, and the user\'s own name stays', async () => {
+      const {pusher, run} = setup()
+      const result = await run()
+      assert.deepEqual(pusher.untags, [remote(result.tag)])
+      assert.deepEqual([...pusher.names.keys()], ['fn:x86_64'])
+      assert.deepEqual(result.warnings, [])
+    })
+
+    it('is removed after a failed push and after an interrupted one', async () => {
+      for (const failure of [new PushStreamError('denied: requested access to the resource is denied', 'other'), new InterruptedError()]) {
+        const {pusher, run} = setup()
+        pusher.failures.push(failure)
+        await assert.rejects(run(), (e: unknown) => (failure instanceof InterruptedError ? e === failure : e instanceof RegistryError))
+        assert.deepEqual([...pusher.names.keys()], ['fn:x86_64'], String(failure))
+      }
+    })
+
+    it('is left alone when it named this image before, and pointed back when it named another', async () => {
+      const same = setup()
+      same.pusher.names.set(remote(`x86_64-${'ab'.repeat(6)}`), IMAGE_ID)
+      await same.run()
+      assert.deepEqual(same.pusher.untags, [])
+      assert.equal(same.pusher.names.get(remote(`x86_64-${'ab'.repeat(6)}`)), IMAGE_ID)
+
+      const other = setup()
+      const older = `sha256:${'cd'.repeat(32)}`
+      other.pusher.names.set(remote('v1'), older)
+      await other.run('v1')
+      assert.equal(other.pusher.names.get(remote('v1')), older)
+      assert.equal(other.pusher.names.get('fn:x86_64'), IMAGE_ID)
+    })
+
+    it('stays, with a warning, when it is the only name of an image pushed by id', async () => {
+      const {pusher, ecr} = setup()
+      pusher.names = new Map([[IMAGE_ID, IMAGE_ID]])
+      const deps = {
+        engine: {
+          inspectImage: async (ref: string) => {
+            const id = pusher.names.get(ref)
+            return id ? {...image, id, repoTags: [...pusher.names].filter(([name, named]) => named === id && name !== IMAGE_ID).map(([name]) => name)} : undefined
+          },
+        },
+        pusher,
+        ecr,
+        retryDelaysMs: [1],
+        registry: () => ({
+          manifest: async () => ({mediaType: MEDIA_TYPES.dockerManifest, digest: DIGEST, body: MANIFEST_BODY, json: MANIFEST}),
+          blobJson: async () => ({architecture: 'amd64', os: 'linux'}),
+        }),
+      }
+      const result = await pushToEcr({image: IMAGE_ID, imageExplicit: true, arch: 'x86_64', repository: 'team/fn', settings: SETTINGS}, deps)
+      assert.deepEqual(pusher.untags, [])
+      assert.match(result.warnings.join('\n'), /Kept the local name .*team\/fn:x86_64-abababababab: it is the image's only name/)
+    })
   })
 })
