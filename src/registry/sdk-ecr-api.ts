@@ -9,17 +9,12 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr'
 import {RegistryError} from '../errors/index.js'
-import {asRegistryError, missingRegion} from './aws-errors.js'
+import {type AwsClientOptions, ClientRegion, sdkClientConfig} from '../aws/client-settings.js'
+import {asRegistryError} from './aws-errors.js'
 import type {AuthorizationData, EcrApi, RemoteImage, RepositoryInfo, RepositorySettings} from './ecr-api.js'
-import {type RegionSource, checkRegion, malformedRegion} from './region.js'
 
-export interface EcrClientOptions {
-  /** A named profile from the shared config; otherwise AWS_PROFILE or "default". */
-  profile?: string
-  region?: string
-  /** Read only to say where a malformed region came from; the SDK reads the environment itself. */
-  env?: NodeJS.ProcessEnv
-}
+/** A named profile and a region, else the SDK's default chain decides (see AwsClientOptions). */
+export type EcrClientOptions = AwsClientOptions
 
 /**
  * ECR through the AWS SDK. Credentials, region and endpoint come from the SDK's own default
@@ -28,32 +23,15 @@ export interface EcrClientOptions {
  */
 export class SdkEcrApi implements EcrApi {
   private readonly client: ECRClient
-  private resolvedRegion: string | undefined
-  private readonly regionSource: RegionSource
+  private readonly clientRegion: ClientRegion
 
   constructor(options: EcrClientOptions = {}) {
-    const env = options.env ?? process.env
-    this.regionSource = options.region ? '--region' : env.AWS_REGION ? 'AWS_REGION' : 'the profile in ~/.aws/config'
-    this.client = new ECRClient({
-      ...(options.profile ? {profile: options.profile} : {}),
-      ...(options.region ? {region: options.region} : {}),
-    })
+    this.client = new ECRClient(sdkClientConfig(options))
+    this.clientRegion = new ClientRegion(() => this.client.config.region(), options)
   }
 
-  async region(): Promise<string> {
-    if (this.resolvedRegion) return this.resolvedRegion
-    let region: string | undefined
-    try {
-      region = await this.client.config.region()
-    } catch (error) {
-      // The SDK refuses a region that is not a hostname label ("eu_west_1", "x y") by this message.
-      const rejected = /region="([^"]*)"/.exec((error as Error).message ?? '')?.[1]
-      if (rejected !== undefined) throw malformedRegion(rejected, this.regionSource)
-      throw missingRegion(error)
-    }
-    if (!region) throw missingRegion()
-    this.resolvedRegion = checkRegion(region, this.regionSource)
-    return region
+  region(): Promise<string> {
+    return this.clientRegion.get()
   }
 
   async getAuthorization(): Promise<AuthorizationData> {
@@ -119,12 +97,8 @@ export class SdkEcrApi implements EcrApi {
     }
   }
 
-  private async regionOrUndefined(): Promise<string | undefined> {
-    try {
-      return await this.region()
-    } catch {
-      return undefined
-    }
+  private regionOrUndefined(): Promise<string | undefined> {
+    return this.clientRegion.orUndefined()
   }
 }
 
