@@ -40,7 +40,7 @@ Credentials, region and endpoints come from the AWS SDK's default chain (AWS_END
     'create-repository': Flags.boolean({description: 'Create the ECR repository when it does not exist.', default: true, allowNo: true}),
     region: Flags.string({description: 'AWS region (default: from AWS_REGION or the profile).'}),
     profile: Flags.string({description: 'Named profile from ~/.aws/config (default: AWS_PROFILE or "default").'}),
-    'wait-timeout': Flags.integer({description: 'Seconds to wait, at most, for Lambda to finish the deploy.', min: 1, default: 600}),
+    'wait-timeout': Flags.integer({description: 'Seconds to wait, at most, for Lambda once the image is in ECR.', min: 1, default: 600}),
   }
 
   public async run(): Promise<DeployResult> {

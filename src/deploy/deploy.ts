@@ -92,16 +92,6 @@ export async function deployFunction(deps: DeployDependencies, request: DeployRe
   checkImageSize(local, request.image)
   const region = await deps.lambda.region()
 
-  const wait: WaitContext = {
-    lambda: deps.lambda,
-    emit,
-    deadline: started + (request.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS),
-    ...(request.signal ? {signal: request.signal} : {}),
-    now,
-    sleep,
-    ...(deps.pollDelaysMs ? {pollDelaysMs: deps.pollDelaysMs} : {}),
-  }
-
   const existing = await deps.lambda.getFunction(name)
   if (existing && existing.status.packageType && existing.status.packageType !== 'Image') {
     throw new AwsError(
@@ -136,6 +126,17 @@ export async function deployFunction(deps: DeployDependencies, request: DeployRe
   checkArchitecture(pushed.architecture, request.arch, `The image ${pushed.digestUri}`)
   checkSameRegion(pushed.digestUri, region)
   throwIfAborted(request.signal)
+
+  // The bound is on waiting for Lambda, so it starts once the image is in ECR: a slow upload does not eat into it.
+  const wait: WaitContext = {
+    lambda: deps.lambda,
+    emit,
+    deadline: now() + (request.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS),
+    ...(request.signal ? {signal: request.signal} : {}),
+    now,
+    sleep,
+    ...(deps.pollDelaysMs ? {pollDelaysMs: deps.pollDelaysMs} : {}),
+  }
 
   let status: FunctionStatus
   let codeUpdated = true
