@@ -70,4 +70,5 @@ Done.
 Next, in $DIR:
   node $REPO/bin/run.js run               # serve in the foreground with the function's log; Ctrl-C stops it
   node $REPO/bin/run.js push              # to Amazon ECR, with your AWS credentials
+  node $REPO/bin/run.js deploy --create-role   # to AWS Lambda (pushing first), then invoke --remote, logs --remote
 EOF

@@ -4,8 +4,11 @@ import {type ArchitectureInfo, type Runtime, getArchitecture, getRuntime} from '
 import {loadProjectConfig} from '../config/load.js'
 import {type ConfigOverrides, resolveConfig} from '../config/resolve.js'
 import type {ProjectConfig} from '../config/schema.js'
+import type {LogsApi} from '../cloudwatch-logs/logs-api.js'
 import type {DockerClient} from '../docker/client.js'
 import type {EcrApi} from '../ecr/ecr-api.js'
+import type {IamApi} from '../iam/iam-api.js'
+import type {LambdaApi} from '../lambda/lambda-api.js'
 import {InvalidInputError} from '../errors/index.js'
 
 /** Where AWS calls go: a named profile and a region, each from the SDK's default chain when unset. */
@@ -29,6 +32,19 @@ export interface AppContext {
   docker(): Promise<DockerClient>
   /** Amazon ECR through the SDK, for one profile and region. */
   ecr(aws: AwsSettings): Promise<EcrApi>
+  /** AWS Lambda through the SDK, for one profile and region. */
+  lambda(aws: AwsSettings): Promise<LambdaApi>
+  /** IAM through the SDK, for one profile and region. */
+  iam(aws: AwsSettings): Promise<IamApi>
+  /** CloudWatch Logs through the SDK, for one profile and region. */
+  logs(aws: AwsSettings): Promise<LogsApi>
+}
+
+interface AwsClients {
+  ecr: EcrApi
+  lambda: LambdaApi
+  iam: IamApi
+  logs: LogsApi
 }
 
 export interface ContextOptions {
@@ -36,13 +52,38 @@ export interface ContextOptions {
   signal?: AbortSignal
   warn?: (message: string) => void
   /** Stand-ins for tests; production leaves them out. */
-  clients?: {docker?: () => Promise<DockerClient>; ecr?: (aws: AwsSettings) => Promise<EcrApi>}
+  clients?: {docker?: () => Promise<DockerClient>} & {[K in keyof AwsClients]?: (aws: AwsSettings) => Promise<AwsClients[K]>}
+}
+
+/** Each AWS client's SDK adapter, loaded on first use: the SDK costs a tenth of a second per client. */
+const SDK_ADAPTERS: {[K in keyof AwsClients]: (options: ReturnType<typeof clientOptionsFor>) => Promise<AwsClients[K]>} = {
+  ecr: async (options) => new (await import('../ecr/sdk-ecr-api.js')).SdkEcrApi(options),
+  lambda: async (options) => new (await import('../lambda/sdk-lambda-api.js')).SdkLambdaApi(options),
+  iam: async (options) => new (await import('../iam/sdk-iam-api.js')).SdkIamApi(options),
+  logs: async (options) => new (await import('../cloudwatch-logs/sdk-logs-api.js')).SdkLogsApi(options),
+}
+
+function clientOptionsFor(aws: AwsSettings, env: NodeJS.ProcessEnv) {
+  return {...(aws.profile ? {profile: aws.profile} : {}), ...(aws.region ? {region: aws.region} : {}), env}
 }
 
 export function createContext(options: ContextOptions = {}): AppContext {
   const env = options.env ?? process.env
   let docker: Promise<DockerClient> | undefined
-  const ecrClients = new Map<string, Promise<EcrApi>>()
+  const aws = new Map<string, Promise<unknown>>()
+  const client = <K extends keyof AwsClients>(kind: K, settings: AwsSettings): Promise<AwsClients[K]> => {
+    const key = `${kind}\n${settings.profile ?? ''}\n${settings.region ?? ''}`
+    let made = aws.get(key) as Promise<AwsClients[K]> | undefined
+    if (!made) {
+      const stand = options.clients?.[kind] as ((s: AwsSettings) => Promise<AwsClients[K]>) | undefined
+      made = stand ? stand(settings) : import('../aws/sdk-environment.js').then(({prepareSdkEnvironment}) => {
+        prepareSdkEnvironment(settings, env)
+        return SDK_ADAPTERS[kind](clientOptionsFor(settings, env))
+      })
+      aws.set(key, made)
+    }
+    return made
+  }
   return {
     env,
     ...(options.signal ? {signal: options.signal} : {}),
@@ -53,15 +94,10 @@ export function createContext(options: ContextOptions = {}): AppContext {
       docker.catch(() => (docker = undefined))
       return docker
     },
-    ecr(aws) {
-      const key = `${aws.profile ?? ''}\n${aws.region ?? ''}`
-      let client = ecrClients.get(key)
-      if (!client) {
-        client = options.clients?.ecr?.(aws) ?? import('../ecr/sdk-ecr-api.js').then(({openEcr}) => openEcr(aws, env))
-        ecrClients.set(key, client)
-      }
-      return client
-    },
+    ecr: (settings) => client('ecr', settings),
+    lambda: (settings) => client('lambda', settings),
+    iam: (settings) => client('iam', settings),
+    logs: (settings) => client('logs', settings),
   }
 }
 

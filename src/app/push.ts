@@ -4,7 +4,7 @@ import {loadProjectConfig} from '../config/load.js'
 import {resolveArch} from '../config/resolve.js'
 import {LIMITS, type ProjectConfig, validateInteger, validateRepository} from '../config/schema.js'
 import type {RepositorySettings} from '../ecr/ecr-api.js'
-import {checkRegion} from '../ecr/region.js'
+import {checkRegion} from '../aws/region.js'
 import {InvalidInputError} from '../errors/index.js'
 import type {PushEvent} from '../push/events.js'
 import {type PushResult, pushToEcr} from '../push/push-to-ecr.js'
@@ -31,11 +31,7 @@ export async function push(context: AppContext, request: PushRequest, onEvent?: 
   const project = await projectOrNothing(context, dir, request)
   const arch: Architecture = resolveArch(request.arch, context.env, project?.arch)
   const repository = validateRepository(request.repository ?? project?.ecr.repository ?? '')
-  const settings: RepositorySettings = {
-    scanOnPush: project?.ecr.scanOnPush ?? true,
-    imageTagMutability: project?.ecr.imageTagMutability ?? 'IMMUTABLE',
-    maxImages: validateInteger('max-images', request.maxImages ?? project?.ecr.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
-  }
+  const settings = repositorySettings(project, request.maxImages)
   const image = request.image ?? projectImageTag(project?.name ?? '', arch)
   const docker = await context.docker()
   const ecr = await context.ecr({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})})
@@ -53,6 +49,15 @@ export async function push(context: AppContext, request: PushRequest, onEvent?: 
     },
     {images: docker.images, ecr},
   )
+}
+
+/** A repository limg creates gets limg.json's "ecr" settings, --max-images over its maxImages. */
+export function repositorySettings(project: ProjectConfig | undefined, maxImages?: number): RepositorySettings {
+  return {
+    scanOnPush: project?.ecr.scanOnPush ?? true,
+    imageTagMutability: project?.ecr.imageTagMutability ?? 'IMMUTABLE',
+    maxImages: validateInteger('max-images', maxImages ?? project?.ecr.maxImages ?? 10, LIMITS.maxImages.min, LIMITS.maxImages.max),
+  }
 }
 
 /** limg.json is optional when --image and --repository say everything it would. */

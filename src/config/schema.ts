@@ -33,6 +33,14 @@ export interface ProjectConfig {
   dockerfile?: string
   /** Where a typescript function's build writes its JavaScript, when limg cannot read it from the project. */
   outDir?: string
+  /** The function's execution role for `limg deploy`: an ARN, or a role name in the account. */
+  role?: string
+  /** The function's description in Lambda, up to 256 characters. */
+  description?: string
+  /** Tags `limg deploy` puts on the function. */
+  tags?: Record<string, string>
+  /** MB of /tmp, 512 to 10240 as Lambda allows (Lambda's default 512). */
+  ephemeralStorage?: number
 }
 
 /**
@@ -54,6 +62,10 @@ const PROJECT_KEYS = {
   caCert: true,
   dockerfile: true,
   outDir: true,
+  role: true,
+  description: true,
+  tags: true,
+  ephemeralStorage: true,
 } as const satisfies Record<keyof ProjectConfig, true>
 const ECR_KEYS = {repository: true, scanOnPush: true, imageTagMutability: true, maxImages: true} as const satisfies Record<keyof EcrSettings, true>
 
@@ -113,7 +125,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-export const LIMITS = {memory: {min: 128, max: 10240}, timeout: {min: 1, max: 900}, maxImages: {min: 1, max: 1000}} as const
+export const LIMITS = {
+  memory: {min: 128, max: 10240},
+  timeout: {min: 1, max: 900},
+  maxImages: {min: 1, max: 1000},
+  ephemeralStorage: {min: 512, max: 10240},
+  description: {max: 256},
+  tags: {max: 50, keyMax: 128, valueMax: 256},
+} as const
 
 const NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/
 const REPOSITORY_RULE = /^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/
@@ -197,6 +216,14 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
   const caCert = str('caCert')
   const dockerfile = str('dockerfile')
   const outDir = str('outDir')
+  const role = str('role')
+  const description = str('description')
+  if (description !== undefined && description.length > LIMITS.description.max) {
+    throw new InvalidInputError(`${source}: "description" has ${description.length} characters; Lambda allows ${LIMITS.description.max}.`)
+  }
+  const tags = r.tags === undefined ? undefined : validateTags(r.tags, source)
+  const ephemeralStorage =
+    r.ephemeralStorage === undefined ? undefined : validateInteger('ephemeralStorage', r.ephemeralStorage, LIMITS.ephemeralStorage.min, LIMITS.ephemeralStorage.max)
   return {
     name,
     runtime,
@@ -211,7 +238,27 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
     ...(caCert ? {caCert} : {}),
     ...(dockerfile ? {dockerfile} : {}),
     ...(outDir ? {outDir} : {}),
+    ...(role ? {role} : {}),
+    ...(description !== undefined ? {description} : {}),
+    ...(tags ? {tags} : {}),
+    ...(ephemeralStorage !== undefined ? {ephemeralStorage} : {}),
   }
+}
+
+/** Lambda's rules for a function's tags: up to 50, keys of 1 to 128 characters not starting with "aws:", values up to 256. */
+function validateTags(raw: unknown, source: string): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidInputError(`${source}: "tags" must be an object of string values.`)
+  const entries = Object.entries(raw)
+  if (entries.length > LIMITS.tags.max) throw new InvalidInputError(`${source}: "tags" has ${entries.length} tags; Lambda allows ${LIMITS.tags.max}.`)
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > LIMITS.tags.keyMax || key.toLowerCase().startsWith('aws:')) {
+      throw new InvalidInputError(`${source}: tag key "${key}" must be 1 to ${LIMITS.tags.keyMax} characters and not start with "aws:".`)
+    }
+    if (typeof value !== 'string' || value.length > LIMITS.tags.valueMax) {
+      throw new InvalidInputError(`${source}: tag "${key}" must have a string value of up to ${LIMITS.tags.valueMax} characters.`)
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>
 }
 
 function validateEnvironment(raw: unknown, source: string): Record<string, string> {

@@ -51,6 +51,8 @@ export type LogStreamName = 'stdout' | 'stderr'
 export interface LogLine {
   stream: LogStreamName
   text: string
+  /** When it was written (ISO), where the source says: CloudWatch events do, a container's log here does not. */
+  time?: string
 }
 
 /** What splits the engine's multiplexed stream into stdout and stderr: dockerode's own demultiplexer. */

@@ -11,17 +11,12 @@ import {
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr'
 import {RegistryError} from '../errors/index.js'
-import {asRegistryError, missingRegion} from './aws-errors.js'
+import {type AwsClientOptions, ClientRegion, sdkClientConfig} from '../aws/client-settings.js'
+import {asRegistryError} from '../aws/errors.js'
 import type {AuthorizationData, EcrApi, RemoteImage, RepositoryInfo, RepositorySettings} from './ecr-api.js'
-import {type RegionSource, checkRegion, malformedRegion} from './region.js'
 
-export interface EcrClientOptions {
-  /** A named profile from the shared config; otherwise AWS_PROFILE or "default". */
-  profile?: string
-  region?: string
-  /** Read only to say where a malformed region came from; the SDK reads the environment itself. */
-  env?: NodeJS.ProcessEnv
-}
+/** A named profile and a region, else the SDK's default chain decides (see AwsClientOptions). */
+export type EcrClientOptions = AwsClientOptions
 
 /**
  * ECR through the AWS SDK. Credentials, region and endpoint come from the SDK's own default
@@ -30,32 +25,15 @@ export interface EcrClientOptions {
  */
 export class SdkEcrApi implements EcrApi {
   private readonly client: ECRClient
-  private resolvedRegion: string | undefined
-  private readonly regionSource: RegionSource
+  private readonly clientRegion: ClientRegion
 
   constructor(options: EcrClientOptions = {}) {
-    const env = options.env ?? process.env
-    this.regionSource = options.region ? '--region' : env.AWS_REGION ? 'AWS_REGION' : 'the profile in ~/.aws/config'
-    this.client = new ECRClient({
-      ...(options.profile ? {profile: options.profile} : {}),
-      ...(options.region ? {region: options.region} : {}),
-    })
+    this.client = new ECRClient(sdkClientConfig(options))
+    this.clientRegion = new ClientRegion(() => this.client.config.region(), options)
   }
 
-  async region(): Promise<string> {
-    if (this.resolvedRegion) return this.resolvedRegion
-    let region: string | undefined
-    try {
-      region = await this.client.config.region()
-    } catch (error) {
-      // The SDK refuses a region that is not a hostname label ("eu_west_1", "x y") by this message.
-      const rejected = /region="([^"]*)"/.exec((error as Error).message ?? '')?.[1]
-      if (rejected !== undefined) throw malformedRegion(rejected, this.regionSource)
-      throw missingRegion(error)
-    }
-    if (!region) throw missingRegion()
-    this.resolvedRegion = checkRegion(region, this.regionSource)
-    return region
+  region(): Promise<string> {
+    return this.clientRegion.get()
   }
 
   async getAuthorization(): Promise<AuthorizationData> {
@@ -121,12 +99,8 @@ export class SdkEcrApi implements EcrApi {
     }
   }
 
-  private async regionOrUndefined(): Promise<string | undefined> {
-    try {
-      return await this.region()
-    } catch {
-      return undefined
-    }
+  private regionOrUndefined(): Promise<string | undefined> {
+    return this.clientRegion.orUndefined()
   }
 }
 
@@ -139,17 +113,4 @@ function toRepositoryInfo(repo: Repository): RepositoryInfo {
     imageTagMutability: repo.imageTagMutability?.startsWith('MUTABLE') ? 'MUTABLE' : 'IMMUTABLE',
     scanOnPush: repo.imageScanningConfiguration?.scanOnPush ?? false,
   }
-}
-
-/**
- * The ECR client for one profile and region: the only place limg makes one. The SDK reads the
- * process's environment itself, so this is where limg sets what it must there: AWS_PROFILE for
- * a named profile (the SDK applies a client's `profile` to credentials and region but reads
- * endpoint_url from AWS_PROFILE's section only), and the pinned SDK's notice about future Node
- * releases, which is not actionable for limg's users, turned off.
- */
-export function openEcr(aws: {profile?: string; region?: string}, env: NodeJS.ProcessEnv = process.env): SdkEcrApi {
-  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  if (aws.profile) env.AWS_PROFILE = aws.profile
-  return new SdkEcrApi({...(aws.profile ? {profile: aws.profile} : {}), ...(aws.region ? {region: aws.region} : {}), env})
 }

@@ -59,6 +59,24 @@ export class RegistryError extends LimgError {
   }
 }
 
+/**
+ * AWS refused or failed a call to a service other than ECR (Lambda, IAM, CloudWatch Logs):
+ * exit 5 like ECR's failures. `awsCode` is AWS's exception name
+ * (`ResourceConflictException`), for callers that act on it.
+ */
+export class AwsError extends LimgError {
+  constructor(
+    message: string,
+    suggestion?: string,
+    options?: {cause?: unknown; awsCode?: string},
+  ) {
+    super(message, suggestion, 'AWS_ERROR', 5, options)
+    this.awsCode = options?.awsCode
+  }
+
+  readonly awsCode: string | undefined
+}
+
 /** A local container could not be started or reached. */
 export class LocalRunError extends LimgError {
   constructor(message: string, suggestion?: string, options?: {cause?: unknown}) {

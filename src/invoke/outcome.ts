@@ -40,6 +40,19 @@ export function classifyReply(reply: RawReply): Classified {
   return {outcome: 'emulator-failure', functionError: null, statusCode, payload}
 }
 
+/**
+ * The same outcomes from Lambda's own Invoke API, which says a function failed with the
+ * `X-Amz-Function-Error` header; a timeout is such a failure whose message is Lambda's
+ * "Task timed out after N.NN seconds" (`Sandbox.Timedout` on newer runtimes).
+ */
+export function classifyInvokeAnswer(answer: {statusCode: number; functionError?: string; body: string}): Classified {
+  const payload = parsePayload(answer.body)
+  if (!answer.functionError) return {outcome: 'success', functionError: null, statusCode: answer.statusCode, payload}
+  const error = typeof payload === 'object' && payload !== null ? (payload as {errorType?: unknown; errorMessage?: unknown}) : {}
+  const timedOut = error.errorType === 'Sandbox.Timedout' || (typeof error.errorMessage === 'string' && /Task timed out after \d+(\.\d+)? seconds/.test(error.errorMessage))
+  return {outcome: timedOut ? 'timeout' : 'function-error', functionError: 'Unhandled', statusCode: answer.statusCode, payload}
+}
+
 function isLambdaError(payload: unknown): payload is {errorType: string; errorMessage: string} {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false
   const p = payload as Record<string, unknown>

@@ -3,7 +3,7 @@ import {readFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {limg} from '../support/cli.js'
 
-const COMMANDS = ['init', 'dockerfile', 'build', 'run', 'invoke', 'stop', 'logs', 'push', 'runtimes', 'base build']
+const COMMANDS = ['init', 'dockerfile', 'build', 'run', 'invoke', 'stop', 'logs', 'push', 'deploy', 'runtimes', 'base build']
 
 describe('the command line (e2e)', function () {
   this.timeout(120_000)
@@ -54,7 +54,7 @@ describe('the command line (e2e)', function () {
     const rie = await limg(['base', 'build', '--rie', 'no-such-rie'], cwd)
     assert.equal(rie.exitCode, 2, rie.stderr)
     assert.equal(rie.stderr, 'Error: Parsing --rie No file found at no-such-rie See more help with --help')
-    for (const command of ['build', 'run', 'invoke', 'dockerfile', 'push']) {
+    for (const command of ['build', 'run', 'invoke', 'dockerfile', 'push', 'deploy']) {
       const run = await limg([command, '--dir', '/no/such/folder', '--json'], cwd, {input: '{}'})
       assert.equal(run.exitCode, 2, `${command}: ${run.stdout}`)
       assert.match((run.json.error as {message: string}).message, /^The project folder \/no\/such\/folder does not exist\.$/, command)

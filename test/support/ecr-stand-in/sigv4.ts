@@ -45,7 +45,9 @@ export function verifySigV4(method: string, rawUrl: string, headers: IncomingHtt
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join('&')
-  const canonicalRequest = [method, url.pathname || '/', canonicalQuery, canonicalHeaders, signedHeaderList, payloadHash].join('\n')
+  // Every service but S3 signs the path encoded once more than it is sent (an ARN's %3A as %253A).
+  const canonicalPath = (url.pathname || '/').split('/').map(encode).join('/')
+  const canonicalRequest = [method, canonicalPath, canonicalQuery, canonicalHeaders, signedHeaderList, payloadHash].join('\n')
   const scope = `${date}/${region}/${service}/aws4_request`
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n')
   let key = hmac(`AWS4${identity.secretAccessKey}`, date)

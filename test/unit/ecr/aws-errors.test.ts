@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {asRegistryError} from '../../../src/ecr/aws-errors.js'
+import {asRegistryError} from '../../../src/aws/errors.js'
 
 const named = (name: string, message: string, extra: object = {}): Error => Object.assign(new Error(message), {name, ...extra})
 

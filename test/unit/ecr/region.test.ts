@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {InvalidInputError} from '../../../src/errors/index.js'
-import {checkRegion, isValidRegion} from '../../../src/ecr/region.js'
+import {checkRegion, isValidRegion} from '../../../src/aws/region.js'
 import {SdkEcrApi} from '../../../src/ecr/sdk-ecr-api.js'
 
 describe('AWS regions', () => {

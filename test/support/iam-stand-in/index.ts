@@ -1,0 +1,1 @@
+export {IamStandIn, type IamStandInOptions, type StandInRole, trustsLambda} from './server.js'

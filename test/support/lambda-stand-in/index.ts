@@ -1,0 +1,1 @@
+export {LambdaStandIn, type LambdaStandInOptions, type StandInFunction} from './server.js'

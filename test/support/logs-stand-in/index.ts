@@ -1,0 +1,1 @@
+export {LogsStandIn, type LogsStandInOptions, type StandInLogEvent} from './server.js'
