@@ -14,7 +14,7 @@ import {BuildFailedError, DiskFullError, InvalidInputError} from '../errors/inde
 import {extraLabels} from '../run/labels.js'
 import {DownloadCache} from './cache.js'
 import {cacheRoot} from '../util/cache-root.js'
-import {contextStream} from './context.js'
+import {contextStream} from '../context/entries-stream.js'
 import {contextPlan} from './context-plan.js'
 import {DiskGuard} from './disk-full.js'
 import {fetchSystem, systemCacheKey} from './debian-system.js'

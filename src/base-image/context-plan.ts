@@ -1,4 +1,4 @@
-import type {ContextEntry} from './context.js'
+import type {ContextEntry} from '../context/entries-stream.js'
 import type {ImageSources} from './sources.js'
 
 /** Everything that goes into the image, as folders and files on the host. */

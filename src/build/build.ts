@@ -14,6 +14,7 @@ import {checkArchitecture, checkHandlerFile, checkSize} from './checks.js'
 import type {BuildProgressEvent} from './events.js'
 import {type BuildSettings, recordLastBuild} from './last-build.js'
 import {checkBaseRuntime, checkHandlerStyle} from './preflight.js'
+import {throwIfAborted} from '../util/abort.js'
 
 /** Where limg puts what it adds to the context; at the root, so no empty folder is left in the image. */
 export const INJECTED_DOCKERFILE = '.limg-build.Dockerfile'
@@ -145,7 +146,7 @@ export async function buildProject(engine: ImageClient, request: BuildRequest): 
     checkSize(image)
     const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
     if (handlerWarning) warnings.push(handlerWarning)
-    if (request.signal?.aborted) throw new InterruptedError()
+    throwIfAborted(request.signal)
   } catch (error) {
     // Nothing names the refused image; it goes, its layers stay cached for the next build.
     if (!image.repoTags.length && !(error instanceof EngineUnavailableError)) await engine.remove(image.id, {keepParents: true}).catch(() => {})

@@ -1,8 +1,8 @@
 import {CloudWatchLogsClient, FilterLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {type AwsClientOptions, ClientRegion, sdkClientConfig} from '../aws/client-settings.js'
-import {InterruptedError} from '../errors/index.js'
 import {type AwsService, asAwsError} from '../aws/errors.js'
 import type {EventsPage, LogsApi} from './logs-api.js'
+import {throwIfAborted} from '../util/abort.js'
 
 export const LOGS_SERVICE: AwsService = {name: 'Amazon CloudWatch Logs', endpointVariable: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', resource: 'this log group', retry: 'run the command again'}
 
@@ -37,7 +37,7 @@ export class SdkLogsApi implements LogsApi {
         ...(out.nextToken ? {nextToken: out.nextToken} : {}),
       }
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new InterruptedError()
+      throwIfAborted(options.signal)
       if ((error as Error).name === 'ResourceNotFoundException') return undefined
       throw asAwsError(error, 'logs:FilterLogEvents', await this.clientRegion.orUndefined(), LOGS_SERVICE)
     }

@@ -37,6 +37,11 @@ export function parseDockerignore(text: string): string[] {
 }
 
 /**
+ * Kept by hand rather than taken from @balena/dockerignore: limg needs two answers that
+ * library does not give, which line decided a path (a `!` line re-includes a secret on purpose,
+ * see deny-list.ts) and whether an excluded folder must still be walked (Docker's own test,
+ * so a large ignored node_modules is never read).
+ *
  * Docker's pattern matcher (moby fileutils.PatternMatcher): each pattern is anchored at
  * the context root and turned into a regular expression where `*` and `?` stop at `/`
  * and `**` spans directories; a path is excluded when the last pattern that matches it,

@@ -1,6 +1,6 @@
 import type {Architecture} from '../catalog/runtimes.js'
 import type {ImageClient} from '../docker/images.js'
-import {AwsError, InterruptedError} from '../errors/index.js'
+import {AwsError} from '../errors/index.js'
 import type {IamApi} from '../iam/iam-api.js'
 import {type RolePlan, resolveExecutionRole} from '../iam/execution-role.js'
 import type {AliasInfo, FunctionSettings, FunctionStatus, LambdaApi, RemoteFunction} from '../lambda/lambda-api.js'
@@ -13,6 +13,7 @@ import type {DeployEvent} from './events.js'
 import {type DeploySettings, changedSettings, missingTags} from './function-settings.js'
 import {checkArchitecture, checkImageSize, checkSameRegion} from './image-checks.js'
 import {DEFAULT_WAIT_TIMEOUT_MS, type WaitContext, waitForFunction, withConflictRetry} from './wait.js'
+import {throwIfAborted} from '../util/abort.js'
 
 export interface DeployDependencies {
   images: Pick<ImageClient, 'inspect'>
@@ -268,9 +269,5 @@ async function updateFunction(
     await withConflictRetry(wait, name, 'tag the function', () => lambda.tagResource(existing.status.functionArn, tags))
   }
   return {status, codeUpdated, configurationChanged: changed}
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new InterruptedError()
 }
 

@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto'
-import {AwsError, InterruptedError, InvalidInputError} from '../errors/index.js'
+import {AwsError, InvalidInputError} from '../errors/index.js'
 import type {IamApi, RoleInfo} from './iam-api.js'
 import {basicExecutionPolicyArn, partitionOf} from './policies.js'
+import {throwIfAborted} from '../util/abort.js'
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/
@@ -111,7 +112,7 @@ async function ensureBasicPolicy(iam: IamApi, role: RoleInfo): Promise<void> {
 async function waitUntilVisible(deps: RoleDependencies, name: string, signal?: AbortSignal): Promise<RoleInfo> {
   for (const delay of [0, ...VISIBLE_DELAYS_MS]) {
     if (delay > 0) await deps.sleep(delay, signal)
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new InterruptedError()
+    throwIfAborted(signal)
     const role = await deps.iam.getRole(name)
     if (role) return role
   }

@@ -15,10 +15,11 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda'
 import {type AwsClientOptions, ClientRegion, sdkClientConfig} from '../aws/client-settings.js'
-import {AwsError, InterruptedError} from '../errors/index.js'
+import {AwsError} from '../errors/index.js'
 import type {Architecture} from '../catalog/runtimes.js'
 import type {AliasInfo, CreateFunctionRequest, FunctionSettings, FunctionState, FunctionStatus, InvokeAnswer, LambdaApi, RemoteFunction, UpdateStatus} from './lambda-api.js'
 import {type LambdaCallContext, lambdaFailure} from './lambda-errors.js'
+import {throwIfAborted} from '../util/abort.js'
 
 /**
  * Lambda through the AWS SDK, with credentials, region and endpoint from the SDK's default
@@ -131,7 +132,7 @@ export class SdkLambdaApi implements LambdaApi {
         options.signal ? {abortSignal: options.signal} : {},
       )
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new InterruptedError()
+      throwIfAborted(options.signal)
       throw lambdaFailure(error, 'lambda:InvokeFunction', {region: await this.clientRegion.orUndefined()})
     }
     return {

@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {lstat, mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {InterruptedError, InvalidInputError} from '../errors/index.js'
+import {throwIfAborted} from '../util/abort.js'
 
 /** A file to write, relative to the project directory. */
 export interface PlannedFile {
@@ -32,7 +33,7 @@ export async function writeFilesAtomically(dir: string, files: readonly PlannedF
   const created: string[] = []
   try {
     for (const file of files) {
-      if (signal?.aborted) throw new InterruptedError()
+      throwIfAborted(signal)
       const target = join(dir, file.path)
       const stat = await lstat(target).catch(() => undefined)
       if (stat?.isDirectory()) throw new InvalidInputError(`${target} is a folder; limg wants to write a file there.`, 'Move it away, or choose another directory.')

@@ -1,10 +1,8 @@
 import {createHash} from 'node:crypto'
-import {copyFile, chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import type {Readable} from 'node:stream'
-import {pack} from 'tar-fs'
 import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
+import {contextStream} from '../context/entries-stream.js'
 import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {LocalRunError} from '../errors/index.js'
 import {renderTemplate} from '../template/template.js'
@@ -74,20 +72,17 @@ export async function emulatorImage(images: ImageClient, request: EmulatorImageR
   const ref = `limg-rie:${digest}`
   if (await images.inspect(ref)) return ref
   const template = await readFile(RIE_TEMPLATE, 'utf8')
-  const context = await mkdtemp(join(tmpdir(), 'limg-rie-'))
-  try {
-    await writeFile(join(context, 'Dockerfile'), renderRieDockerfile(template, request.image.repoTags[0] ?? request.image.id, request.image))
-    await copyFile(source, join(context, 'aws-lambda-rie'))
-    // The classic builder has no COPY --chmod: the mode travels in the tar entry.
-    await chmod(join(context, 'aws-lambda-rie'), 0o755)
-    await images.build(pack(context) as unknown as Readable, {
-      tags: [ref],
-      platform: getArchitecture(request.arch).platform,
-      labels: {limg: 'true', ...request.labels},
-      ...(request.signal ? {signal: request.signal} : {}),
-    })
-  } finally {
-    await rm(context, {recursive: true, force: true})
-  }
+  const dockerfile = renderRieDockerfile(template, request.image.repoTags[0] ?? request.image.id, request.image)
+  // The classic builder has no COPY --chmod: the mode travels in the tar entry.
+  const context = contextStream([
+    {kind: 'content', to: 'Dockerfile', data: dockerfile, mode: 0o644},
+    {kind: 'file', from: source, to: 'aws-lambda-rie', mode: 0o755},
+  ])
+  await images.build(context, {
+    tags: [ref],
+    platform: getArchitecture(request.arch).platform,
+    labels: {limg: 'true', ...request.labels},
+    ...(request.signal ? {signal: request.signal} : {}),
+  })
   return ref
 }

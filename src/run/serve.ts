@@ -1,13 +1,14 @@
 import {type FSWatcher, watch} from 'node:fs'
 import {relative} from 'node:path'
 import type {DockerClient} from '../docker/client.js'
-import {InterruptedError, LimgError, LocalRunError} from '../errors/index.js'
+import {LimgError, LocalRunError} from '../errors/index.js'
 import type {LogLine} from '../docker/streams.js'
 import {streamLogs} from './logs.js'
 import {type RunEvent, type RunningFunction, type StartRequest, startFunction} from './start.js'
 import {projectImage} from './project-image.js'
 import {engineStoppedAnswering, isEngineGone, whyStopped} from './stopped.js'
 import {dockerIgnore, toPosix} from './sources.js'
+import {abortReason} from '../util/abort.js'
 
 /** What a foreground `limg run` reports beyond starting: restarts under `--watch`. */
 export type ServeEvent =
@@ -102,7 +103,7 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
       signal?.addEventListener('abort', () => clearTimeout(timer), {once: true})
     }
     const interrupted = new Promise<never>((_, reject) => {
-      const onAbort = (): void => reject(signal?.reason instanceof Error ? signal.reason : new InterruptedError())
+      const onAbort = (): void => reject(abortReason(signal))
       if (signal?.aborted) onAbort()
       signal?.addEventListener('abort', onAbort, {once: true})
     })

@@ -2,8 +2,8 @@ import {strict as assert} from 'node:assert'
 import {mkdtemp, rm, symlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {contextStream} from '../../../src/base-image/context.js'
-import {readTar, writeFiles} from './fakes.js'
+import {contextStream} from '../../../src/context/entries-stream.js'
+import {readTar, writeFiles} from '../base-image/fakes.js'
 
 describe('contextStream', () => {
   let dir: string
