@@ -1,7 +1,7 @@
 import {createWriteStream} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {realpath, rename, rm, stat} from 'node:fs/promises'
-import {join, posix} from 'node:path'
+import {join, posix, resolve} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {awsBaseImage, deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import type {BuildResult} from '../build/build.js'
@@ -123,7 +123,9 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
   let reused = 0
   if (layout.install) {
     emit({type: 'direct-step', message: `Installing production dependencies for linux/${arch.dockerArch} on this host (${layout.install.description})`})
-    const deps = await dependenciesLayer(projectDir, layout.install, {runtime, arch, taskRoot, npmVersion: npmVersion!}, cache, env, request.signal)
+    // The CA a TLS-intercepting proxy needs reaches the host's npm as it reaches the engine's install step.
+    const installEnv = config.caCert ? {...env, NODE_EXTRA_CA_CERTS: resolve(projectDir, config.caCert)} : env
+    const deps = await dependenciesLayer(projectDir, layout.install, {runtime, arch, taskRoot, npmVersion: npmVersion!}, cache, installEnv, request.signal)
     emit({type: 'direct-step', message: `Dependencies layer ${deps.layer.digest.slice(7, 19)} (${mb(deps.layer.size)})`, cached: deps.cached})
     if (deps.cached) reused += 1
     warnings.push(...deps.warnings)
