@@ -28,7 +28,8 @@ import {dependenciesLayer} from './deps-layer.js'
 import {hostNpmVersion} from './host-install.js'
 import {imageArchive} from './image-archive.js'
 import {type AssembledImage, type BuiltLayer, assembleImage} from './image.js'
-import {treeEntries, writeLayer} from './layer.js'
+import {compileOnHost} from './host-compile.js'
+import {type LayerBlob, treeEntries, writeLayer} from './layer.js'
 import {pushAssembled} from './push-image.js'
 import {registryOpener} from './registries.js'
 
@@ -121,10 +122,10 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
 
   const built: BuiltLayer[] = []
   let reused = 0
+  // The CA a TLS-intercepting proxy needs reaches the host's npm as it reaches the engine's install step.
+  const installEnv = config.caCert ? {...env, NODE_EXTRA_CA_CERTS: resolve(projectDir, config.caCert)} : env
   if (layout.install) {
     emit({type: 'direct-step', message: `Installing production dependencies for linux/${arch.dockerArch} on this host (${layout.install.description})`})
-    // The CA a TLS-intercepting proxy needs reaches the host's npm as it reaches the engine's install step.
-    const installEnv = config.caCert ? {...env, NODE_EXTRA_CA_CERTS: resolve(projectDir, config.caCert)} : env
     const deps = await dependenciesLayer(projectDir, layout.install, {runtime, arch, taskRoot, npmVersion: npmVersion!}, cache, installEnv, request.signal)
     emit({type: 'direct-step', message: `Dependencies layer ${deps.layer.digest.slice(7, 19)} (${mb(deps.layer.size)})`, cached: deps.cached})
     if (deps.cached) reused += 1
@@ -134,11 +135,30 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
 
   const skip = new Set([DOCKERIGNORE, ...(layout.install ? ['node_modules'] : [])])
   const filter = contextFilter(projectDir, skip)
-  const codeEntries = [{kind: 'directory' as const, to: taskRoot, mode: 0o755}, ...(await treeEntries(projectDir, taskRoot, (absolute) => filter.ignore(absolute)))]
-  const inImage = new Set(codeEntries.map((e) => e.to))
-  checkHandler(config, taskRoot, inImage)
-  const code = await writeLayer(codeEntries, cache)
-  emit({type: 'direct-step', message: `Code layer ${code.digest.slice(7, 19)} (${codeEntries.length - 1} entries, ${mb(code.size)})`})
+  const root = {kind: 'directory' as const, to: taskRoot, mode: 0o755}
+  let code: LayerBlob
+  let entryCount: number
+  if (layout.build && layout.install) {
+    // TypeScript: compiled here as the engine's build stage would; the output folder and package.json are the code.
+    emit({type: 'direct-step', message: `Compiling on this host (${layout.build.command})`})
+    const sources = await treeEntries(projectDir, '', (absolute) => filter.ignore(absolute))
+    const compiled = await compileOnHost(projectDir, sources, layout.install, layout.build, installEnv, request.signal)
+    try {
+      const ownPackage = join(compiled.outDir, 'package.json')
+      const codeEntries = [root, ...(await treeEntries(compiled.outDir, taskRoot, (absolute) => absolute === ownPackage)), {kind: 'file' as const, from: join(projectDir, 'package.json'), to: posix.join(taskRoot, 'package.json'), mode: 0o644}]
+      checkHandler(config, taskRoot, new Set(codeEntries.map((e) => e.to)))
+      code = await writeLayer(codeEntries, cache)
+      entryCount = codeEntries.length - 1
+    } finally {
+      await compiled.dispose()
+    }
+  } else {
+    const codeEntries = [root, ...(await treeEntries(projectDir, taskRoot, (absolute) => filter.ignore(absolute)))]
+    checkHandler(config, taskRoot, new Set(codeEntries.map((e) => e.to)))
+    code = await writeLayer(codeEntries, cache)
+    entryCount = codeEntries.length - 1
+  }
+  emit({type: 'direct-step', message: `Code layer ${code.digest.slice(7, 19)} (${entryCount} entries, ${mb(code.size)})`})
   emit({type: 'secrets', keptOut: filter.secrets.report.keptOut, reincluded: filter.secrets.report.reincluded, installConfig: layout.install?.configFiles ?? []})
   built.push({...code, createdBy: 'limg: the function code'})
   const uncompressed = built.reduce((sum, l) => sum + l.uncompressedSize, 0)
@@ -206,9 +226,6 @@ async function refuseUnsupported(projectDir: string, config: ProjectConfig): Pro
   const own = config.dockerfile ?? PROJECT_DOCKERFILE
   if (config.dockerfile !== undefined || (await stat(join(projectDir, own)).catch(() => undefined))?.isFile()) {
     throw new InvalidInputError(`The project builds with its own Dockerfile (${own}), which only the engine runs.`, 'Build it with `--builder engine` (or "builder": "engine" in limg.json).')
-  }
-  if (config.template === 'typescript') {
-    throw new InvalidInputError('The direct builder does not compile TypeScript yet.', 'Build it with `--builder engine`, or point the handler at the compiled JavaScript.')
   }
 }
 

@@ -1,9 +1,10 @@
-import {copyFile, mkdtemp, rm} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readFile, realpath, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {delimiter, join} from 'node:path'
 import {execa} from 'execa'
 import {BuildFailedError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import type {InstallPlan} from '../project/package-manager.js'
+import {cacheRoot} from '../util/cache-root.js'
 
 /** The first npm with `--libc`, which picks glibc builds of optional platform packages as Lambda needs. */
 const MIN_NPM = [10, 3, 0] as const
@@ -17,8 +18,16 @@ export interface HostInstall {
   dispose(): Promise<void>
 }
 
-/** The npm on PATH, which must be 10.3 or later. */
+/**
+ * The npm on PATH, which must be 10.3 or later. Asking npm costs a third of a second (it
+ * loads itself), so the answer is remembered for the npm file it came from, by its real
+ * path, size and time: a rebuild whose dependencies are cached does not start npm at all.
+ */
 export async function hostNpmVersion(env: NodeJS.ProcessEnv): Promise<string> {
+  const identity = await npmIdentity(env)
+  const memo = join(cacheRoot(env), 'direct', 'npm-version.json')
+  const held = identity === undefined ? undefined : await readFile(memo, 'utf8').then((t) => JSON.parse(t) as {identity?: string; version?: string}, () => undefined)
+  if (identity !== undefined && held?.identity === identity && held.version) return held.version
   const run = await execa('npm', ['--version'], {env, reject: false, stdin: 'ignore'})
   const version = run.exitCode === 0 ? run.stdout.trim() : undefined
   const parts = version?.split('.').map(Number) ?? []
@@ -29,7 +38,24 @@ export async function hostNpmVersion(env: NodeJS.ProcessEnv): Promise<string> {
       'Install a newer npm (`npm install --global npm@10`), or build with `--builder engine`.',
     )
   }
+  if (identity !== undefined) {
+    await mkdir(join(memo, '..'), {recursive: true})
+    const temp = `${memo}.${process.pid}.tmp`
+    await writeFile(temp, JSON.stringify({identity, version}))
+    await rename(temp, memo)
+  }
   return version
+}
+
+/** The npm on PATH as a file: its real path, size and modification time. */
+async function npmIdentity(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const file = await realpath(join(dir, 'npm')).catch(() => undefined)
+    if (!file) continue
+    const info = await stat(file).catch(() => undefined)
+    if (info?.isFile()) return `${file}\n${info.size}\n${info.mtimeMs}`
+  }
+  return undefined
 }
 
 /**

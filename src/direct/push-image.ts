@@ -63,8 +63,10 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
     }
     let bytesUploaded = 0
     const counts = {pushed: 0, existing: 0}
-    for (const layer of image.layers) {
-      if (await http.blobExists(options.repository, layer.digest)) {
+    // All asked at once: after a code change every answer but one is "there", and each round trip counts.
+    const present = await Promise.all([...image.layers.map((l) => l.digest), image.configDigest].map((digest) => http.blobExists(options.repository, digest)))
+    for (const [i, layer] of image.layers.entries()) {
+      if (present[i]) {
         counts.existing += 1
         continue
       }
@@ -78,7 +80,7 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
       bytesUploaded += layer.size
       counts.pushed += 1
     }
-    if (!(await http.blobExists(options.repository, image.configDigest))) {
+    if (!present[image.layers.length]) {
       await http.uploadBlob(options.repository, image.configDigest, {data: image.config})
       bytesUploaded += image.config.length
     }

@@ -35,6 +35,7 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
   let npm: PrivateRegistry | undefined
   const bases = new Map<string, string>()
   const figures: Record<string, number> = {}
+  const runDirs: string[] = []
 
   before(async () => {
     world = await startPushWorld()
@@ -47,8 +48,7 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
     if (Object.keys(figures).length > 0) console.log(`      direct builder: ${JSON.stringify(figures)}`)
     await npm?.close()
     if (world) {
-      await limg(['stop', '--json'], join(work, 'run-direct'), {env: env()}).catch(() => undefined)
-      await limg(['stop', '--json'], join(work, 'run-engine'), {env: env()}).catch(() => undefined)
+      for (const dir of runDirs) await limg(['stop', '--json'], dir, {env: env()}).catch(() => undefined)
       const images = await rawDocker().listImages({all: true, filters: JSON.stringify({label: [`limg.test=${RUN_ID}`]})})
       for (const image of images) await world.engine.images.remove(image.Id, {force: true})
       await world.close()
@@ -138,24 +138,56 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
     assert.ok(changed.result.push.bytesUploaded < 16 * 1024, String(changed.result.push.bytesUploaded))
   })
 
-  it('loads into the engine, and `limg run` + `limg invoke` answer as the engine-built image does', async () => {
-    const answers: unknown[] = []
-    for (const builder of ['direct', 'engine'] as const) {
-      const dir = await project(`run-${builder}`, 'x86_64')
-      await writeFile(join(dir, 'event.json'), JSON.stringify(EVENT))
-      const base = builder === 'direct' ? bases.get('x86_64')! : await ensureBaseImage(RUNTIME, 'x86_64')
-      const built = await limg(['build', '--builder', builder, '--base-image', base, '--ca-cert', HOST_CA, '--json'], dir, {env: env()})
-      assert.equal(built.exitCode, 0, built.stderr)
-      if (builder === 'direct') assert.equal((built.json as unknown as BuildJson).loaded, true)
-      const started = await limg(['run', '--detach', '--no-build', '--json'], dir, {env: env()})
-      assert.equal(started.exitCode, 0, started.stderr)
-      const invoked = await limg(['invoke', '--event', 'event.json', '--json'], dir, {env: env()})
-      assert.equal(invoked.exitCode, 0, invoked.stderr)
-      answers.push(invoked.json.payload)
-      assert.equal((await limg(['stop', '--json'], dir, {env: env()})).exitCode, 0)
-    }
-    assert.deepEqual(answers[0], {timeout: 3_600_000, id: answers[0] && (answers[0] as {id: string}).id})
-    assert.deepEqual(answers[0], answers[1])
+  // By default the CommonJS project is compared with its engine-built image and the TypeScript one (compiled on
+  // the host) answers what its handler returns; LIMG_TEST_ALL_FIXTURES compares both, and the ES module template.
+  const ALL = Boolean(process.env.LIMG_TEST_ALL_FIXTURES)
+  const RUN_CASES = [
+    {fixture: 'cjs-deps', template: 'commonjs', event: EVENT, compare: true, expected: undefined},
+    {fixture: 'ts-tsc', template: 'typescript', event: {name: 'direct'}, compare: ALL, expected: {greeting: 'Hello, direct'}},
+    ...(ALL ? [{fixture: undefined, template: 'esm', event: {}, compare: true, expected: undefined}] : []),
+  ]
+  for (const {fixture, template, event, compare, expected} of RUN_CASES) {
+    it(`${fixture ?? template}: loaded into the engine, \`limg run\` + \`limg invoke\` answer ${compare ? 'as the engine-built image does' : 'what the handler returns'}`, async () => {
+      const answers: unknown[] = []
+      for (const builder of compare ? (['direct', 'engine'] as const) : (['direct'] as const)) {
+        const name = `run-${fixture ?? template}-${builder}`
+        const dir = join(work, name)
+        if (fixture) await cp(join(process.cwd(), 'test', 'fixtures', 'projects', fixture), dir, {recursive: true})
+        const init = await limg(['init', dir, '--yes', '--json', '--name', name, '--runtime', RUNTIME, '--arch', 'x86_64', ...(fixture ? [] : ['--template', template])], work, {env: env()})
+        assert.equal(init.exitCode, 0, init.stderr)
+        await writeFile(join(dir, 'run-event.json'), JSON.stringify(event))
+        const base = builder === 'direct' ? bases.get('x86_64')! : await ensureBaseImage(RUNTIME, 'x86_64')
+        const built = await limg(['build', '--builder', builder, '--base-image', base, '--ca-cert', HOST_CA, '--json'], dir, {env: env()})
+        assert.equal(built.exitCode, 0, built.stderr)
+        if (builder === 'direct') assert.equal((built.json as unknown as BuildJson).loaded, true)
+        runDirs.push(dir)
+        const started = await limg(['run', '--detach', '--no-build', '--json'], dir, {env: env()})
+        assert.equal(started.exitCode, 0, started.stderr)
+        const invoked = await limg(['invoke', '--event', 'run-event.json', '--json'], dir, {env: env()})
+        assert.equal(invoked.exitCode, 0, invoked.stderr)
+        answers.push(invoked.json.payload)
+        assert.equal((await limg(['stop', '--json'], dir, {env: env()})).exitCode, 0)
+      }
+      assert.ok(answers[0] !== undefined && answers[0] !== null)
+      if (compare) assert.deepEqual(answers[0], answers[1])
+      if (expected) assert.deepEqual(answers[0], expected)
+    })
+  }
+
+  it('arm64 without a lock file: the optional platform package installed is the target\'s (esbuild)', async () => {
+    const dir = join(work, 'esbuild-arm64')
+    await limg(['init', dir, '--yes', '--json', '--name', 'esbuild-arm64', '--runtime', RUNTIME, '--arch', 'arm64'], work, {env: env()})
+    await writeFile(join(dir, 'package.json'), JSON.stringify({name: 'esbuild-arm64', version: '1.0.0', dependencies: {esbuild: '0.24.2'}}))
+    await rm(join(dir, 'package-lock.json'), {force: true})
+    const oci = join(work, 'esbuild-arm64.tar')
+    const run = await limg(['build', '--builder', 'direct', '--output', oci, '--base-image', bases.get('arm64')!, '--json'], dir, {env: env({DOCKER_HOST: NO_ENGINE})})
+    assert.equal(run.exitCode, 0, run.stderr)
+    const manifest = JSON.parse((await execa('tar', ['-xOf', oci, 'manifest.json'])).stdout) as Array<{Layers: string[]}>
+    const deps = manifest[0].Layers.at(-2)!
+    const listing = (await execa('sh', ['-c', `tar -xOf "${oci}" ${deps} | tar -tzf -`])).stdout
+    assert.match(listing, /var\/task\/node_modules\/@esbuild\/linux-arm64\/bin\/esbuild/)
+    assert.doesNotMatch(listing, /@esbuild\/linux-x64/)
+    assert.ok((run.json.warnings as string[]).some((w) => /No lock file/.test(w)), JSON.stringify(run.json.warnings))
   })
 
   it('refuses a dependency that compiles a native addon, naming it and pointing at --builder engine', async () => {
