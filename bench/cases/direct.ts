@@ -67,7 +67,9 @@ export async function directCase(session: BenchSession, runs: number): Promise<C
       session.limg(['build', '--builder', 'direct', '--push', '--json', '--arch', arch, '--base-image', bases[arch], '--repository', repository], dir, {...aws, DOCKER_HOST: NO_ENGINE, LIMG_CACHE_DIR: cache, ...extra})
     // Cold: nothing of this project in limg's cache; the order of the architectures alternates.
     for (const arch of i % 2 === 0 ? ['x86_64', 'arm64'] : ['arm64', 'x86_64']) {
-      add(`cold ${arch}`, (await direct(arch, `bench/${session.id}-cold-${i}-${arch}`, {LIMG_CACHE_DIR: join(root, `cold-${i}-${arch}`)})).ms)
+      const cold = await counted(() => direct(arch, `bench/${session.id}-cold-${i}-${arch}`, {LIMG_CACHE_DIR: join(root, `cold-${i}-${arch}`)}))
+      add(`cold ${arch}`, cold.ms)
+      add(`cold bytes ${arch}`, cold.bytes)
     }
     // One-line change, each path on its own repository, each pushed once before.
     const directRepo = `bench/${session.id}-d-${i}`
@@ -96,6 +98,8 @@ export async function directCase(session: BenchSession, runs: number): Promise<C
     {measure: 'one-line change build + push x86_64', tool: engineTool, unit: 'ms', samples: samples.get('change engine') ?? []},
     {measure: 'cold direct build + push', tool: 'arm64', unit: 'ms', samples: samples.get('cold arm64') ?? [], versus: 'x86_64'},
     {measure: 'cold direct build + push', tool: 'x86_64', unit: 'ms', samples: samples.get('cold x86_64') ?? []},
+    {measure: 'bytes sent by a cold direct build + push', tool: 'arm64', unit: 'bytes', samples: samples.get('cold bytes arm64') ?? []},
+    {measure: 'bytes sent by a cold direct build + push', tool: 'x86_64', unit: 'bytes', samples: samples.get('cold bytes x86_64') ?? []},
     {measure: 'bytes uploaded after a code change', tool: directTool, unit: 'bytes', samples: samples.get('bytes direct') ?? [], versus: engineTool},
     {measure: 'bytes uploaded after a code change', tool: engineTool, unit: 'bytes', samples: samples.get('bytes engine') ?? []},
   ]

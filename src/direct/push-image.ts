@@ -65,14 +65,11 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
     const counts = {pushed: 0, existing: 0}
     // All asked at once: after a code change every answer but one is "there", and each round trip counts.
     const present = await Promise.all([...image.layers.map((l) => l.digest), image.configDigest].map((digest) => http.blobExists(options.repository, digest)))
-    for (const [i, layer] of image.layers.entries()) {
-      if (present[i]) {
-        counts.existing += 1
-        continue
-      }
+    // The missing blobs go side by side (a code change: the code layer and the config); the manifest only after all.
+    const sendLayer = async (layer: AssembledImage['layers'][number]): Promise<void> => {
       if (baseLayers.has(layer.digest) && sameRegistry && deps.base.repository !== options.repository && (await http.mountBlob(options.repository, layer.digest, deps.base.repository))) {
         counts.existing += 1
-        continue
+        return
       }
       const path = baseLayers.has(layer.digest) ? await ensureBaseLayer(deps.base, {...layer}, deps.cache) : deps.cache.path(layer.digest)
       step(`Uploading ${layer.digest.slice(7, 19)} (${(layer.size / 1024 ** 2).toFixed(1)} MB)`)
@@ -80,10 +77,12 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
       bytesUploaded += layer.size
       counts.pushed += 1
     }
-    if (!present[image.layers.length]) {
+    const sendConfig = async (): Promise<void> => {
       await http.uploadBlob(options.repository, image.configDigest, {data: image.config})
       bytesUploaded += image.config.length
     }
+    counts.existing += present.slice(0, image.layers.length).filter(Boolean).length
+    await Promise.all([...image.layers.filter((_, i) => !present[i]).map(sendLayer), ...(present[image.layers.length] ? [] : [sendConfig()])])
     await http.putManifest(options.repository, options.tag, image.manifest, image.mediaType)
     bytesUploaded += image.manifest.length
     return finish(http, bytesUploaded, counts, false)
