@@ -190,6 +190,19 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
     assert.ok((run.json.warnings as string[]).some((w) => /No lock file/.test(w)), JSON.stringify(run.json.warnings))
   })
 
+  it('refuses --push and --output without the direct builder, and a project Dockerfile with it, before any work (exit 2)', async () => {
+    const dir = join(work, 'direct-x86_64')
+    const pushed = await limg(['build', '--push', '--json'], dir, {env: env({DOCKER_HOST: NO_ENGINE})})
+    assert.equal(pushed.exitCode, 2, pushed.stdout)
+    assert.match(String((pushed.json.error as {suggestion?: string}).suggestion), /--builder direct/)
+    const own = join(work, 'own-dockerfile')
+    await cp(join(process.cwd(), 'test', 'fixtures', 'projects', 'own-dockerfile'), own, {recursive: true})
+    await limg(['init', own, '--yes', '--json'], work, {env: env()})
+    const refused = await limg(['build', '--builder', 'direct', '--output', join(work, 'x.tar')], own, {env: env({DOCKER_HOST: NO_ENGINE})})
+    assert.equal(refused.exitCode, 2, refused.stderr)
+    assert.match(refused.stderr, /own Dockerfile .*--builder engine/s)
+  })
+
   it('refuses a dependency that compiles a native addon, naming it and pointing at --builder engine', async () => {
     const token = `t-${RUN_ID}`
     npm = await startPrivateRegistry('127.0.0.1', [{
