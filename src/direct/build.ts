@@ -4,7 +4,7 @@ import {realpath, rename, rm, stat} from 'node:fs/promises'
 import {join, posix, resolve} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {awsBaseImage, deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
-import type {BuildResult} from '../build/build.js'
+import {type BuildResult, splitTag} from '../build/build.js'
 import {MAX_IMAGE_BYTES} from '../build/checks.js'
 import type {BuildProgressEvent} from '../build/events.js'
 import {type BuildSettings, recordLastBuild} from '../build/last-build.js'
@@ -16,6 +16,7 @@ import {locateHandler} from '../dockerfile/handler-file.js'
 import {PROJECT_DOCKERFILE} from '../dockerfile/resolve.js'
 import type {ImageClient} from '../docker/images.js'
 import {TokenSource} from '../ecr/authorization.js'
+import {ensureRepository} from '../ecr/repository.js'
 import type {EcrApi, RepositorySettings} from '../ecr/ecr-api.js'
 import {BuildFailedError, InvalidInputError} from '../errors/index.js'
 import {functionLayout} from '../project/layout.js'
@@ -52,7 +53,7 @@ export interface DirectBuildRequest {
   /** Write an OCI layout archive here (absolute) instead of loading into the engine. */
   output?: string
   /** The engine, asked for only when the image is loaded into it. */
-  images?: () => Promise<Pick<ImageClient, 'load' | 'inspect'>>
+  images?: () => Promise<Pick<ImageClient, 'load' | 'inspect' | 'tag'>>
   /** ECR for a region, for base images in ECR (a private repository, a pull-through cache). */
   ecrFor?: (region: string) => Promise<EcrApi>
   env?: NodeJS.ProcessEnv
@@ -109,6 +110,17 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
   const region = request.push ? await request.push.ecr.region() : undefined
   const known = new Map<string, TokenSource>()
   if (pushTokens) known.set((await pushTokens.get()).registryHost, pushTokens)
+  // The repository is looked up while the image is built (one ECR round trip less at the end); a
+  // missing one is created only once there is an image to push.
+  const target = request.push
+  const described = target?.ecr.describeRepository(target.repository)
+  described?.catch(() => {})
+  const repository = target && described
+    ? async () => {
+        const found = await described
+        return found ? {...found, created: false} : ensureRepository(target.ecr, target.repository, target.settings, {create: target.createRepository, region: region!})
+      }
+    : undefined
   const baseRef = config.baseImage ?? awsBaseImage(runtime, config.arch)
   emit({type: 'direct-step', message: `Reading ${baseRef} for linux/${arch.dockerArch} from its registry`})
   const open = registryOpener({known, env, ...(request.ecrFor ? {ecr: request.ecrFor} : {}), ...(request.signal ? {signal: request.signal} : {})})
@@ -176,7 +188,7 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
     push = await pushAssembled(
       image,
       {arch: arch.id, repository: request.push.repository, settings: request.push.settings, createRepository: request.push.createRepository, tag: contentTag(arch.id, image.configDigest), region: region!, onStep: (message) => emit({type: 'direct-step', message}), ...(request.signal ? {signal: request.signal} : {})},
-      {ecr: request.push.ecr, tokens: pushTokens!, base, cache},
+      {ecr: request.push.ecr, tokens: pushTokens!, base, cache, ...(repository ? {repository} : {})},
     )
     warnings.push(...push.warnings)
   }
@@ -187,9 +199,15 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
   if (!request.push && !request.output) {
     if (!request.images) throw new InvalidInputError('The direct builder has nowhere to put the image.', 'Pass --push or --output.')
     const images = await request.images()
-    emit({type: 'direct-step', message: `Loading ${tag} into the Docker engine`})
-    for (const layer of base.layers) await ensureBaseLayer(base, layer, cache)
-    await images.load(imageArchive(image, tag, (digest) => cache.path(digest)), request.signal)
+    if (await images.inspect(image.configDigest)) {
+      // The engine holds this very image (an image id is its config digest): only the name moves.
+      emit({type: 'direct-step', message: `The Docker engine has this image already; tagging it ${tag}`})
+      await images.tag(image.configDigest, ...splitTag(tag))
+    } else {
+      emit({type: 'direct-step', message: `Loading ${tag} into the Docker engine`})
+      for (const layer of base.layers) await ensureBaseLayer(base, layer, cache)
+      await images.load(imageArchive(image, tag, (digest) => cache.path(digest)), request.signal)
+    }
     const info = await images.inspect(tag)
     if (info?.id !== image.configDigest) throw new BuildFailedError(`The engine loaded the image, but ${tag} names ${info?.id ?? 'nothing'}, not ${image.configDigest}.`, 'Run the build again.')
     loaded = true

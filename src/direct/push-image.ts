@@ -1,7 +1,7 @@
 import type {Architecture} from '../catalog/runtimes.js'
 import type {TokenSource} from '../ecr/authorization.js'
 import type {EcrApi, RepositorySettings} from '../ecr/ecr-api.js'
-import {ensureRepository} from '../ecr/repository.js'
+import {type EnsuredRepository, ensureRepository} from '../ecr/repository.js'
 import {RegistryError} from '../errors/index.js'
 import type {PushResult} from '../push/push-to-ecr.js'
 import type {BlobCache} from '../registry/blob-cache.js'
@@ -27,6 +27,8 @@ export interface DirectPushDependencies {
   tokens: TokenSource
   base: ResolvedBase
   cache: BlobCache
+  /** The repository, when the caller ensured it already (side by side with the build). */
+  repository?: () => Promise<EnsuredRepository>
 }
 
 /**
@@ -41,7 +43,7 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
   const first = await deps.tokens.get()
   const registry = first.registryHost
   step(`Repository ${options.repository}`)
-  const repo = await ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository, region: options.region})
+  const repo = await (deps.repository?.() ?? ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository, region: options.region}))
   if (!repo.created && repo.imageTagMutability !== options.settings.imageTagMutability) {
     warnings.push(`The repository ${options.repository} has ${repo.imageTagMutability} tags; limg's settings apply only to repositories it creates.`)
   }
@@ -51,7 +53,11 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
   const attempt = async (): Promise<PushResult> => {
     const credentials = await deps.tokens.get()
     const http = new RegistryHttp(credentials, options.signal)
-    const held = await http.manifestIfPresent(options.repository, options.tag)
+    // All asked at once: after a code change every answer but one is "there", and each round trip counts.
+    const [held, ...present] = await Promise.all([
+      http.manifestIfPresent(options.repository, options.tag),
+      ...[...image.layers.map((l) => l.digest), image.configDigest].map((digest) => http.blobExists(options.repository, digest)),
+    ])
     if (held) {
       if (held.digest === image.manifestDigest) {
         step(`${registry}/${options.repository}:${options.tag} already holds this image; nothing to push`)
@@ -63,8 +69,6 @@ export async function pushAssembled(image: AssembledImage, options: DirectPushOp
     }
     let bytesUploaded = 0
     const counts = {pushed: 0, existing: 0}
-    // All asked at once: after a code change every answer but one is "there", and each round trip counts.
-    const present = await Promise.all([...image.layers.map((l) => l.digest), image.configDigest].map((digest) => http.blobExists(options.repository, digest)))
     // The missing blobs go side by side (a code change: the code layer and the config); the manifest only after all.
     const sendLayer = async (layer: AssembledImage['layers'][number]): Promise<void> => {
       if (baseLayers.has(layer.digest) && sameRegistry && deps.base.repository !== options.repository && (await http.mountBlob(options.repository, layer.digest, deps.base.repository))) {

@@ -159,7 +159,13 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
         const base = builder === 'direct' ? bases.get('x86_64')! : await ensureBaseImage(RUNTIME, 'x86_64')
         const built = await limg(['build', '--builder', builder, '--base-image', base, '--ca-cert', HOST_CA, '--json'], dir, {env: env()})
         assert.equal(built.exitCode, 0, built.stderr)
-        if (builder === 'direct') assert.equal((built.json as unknown as BuildJson).loaded, true)
+        if (builder === 'direct') {
+          assert.equal((built.json as unknown as BuildJson).loaded, true)
+          // Built again: the same image, which the engine holds already (only the tag is set).
+          const again = await limg(['build', '--builder', 'direct', '--base-image', base, '--json'], dir, {env: env()})
+          assert.equal(again.exitCode, 0, again.stderr)
+          assert.equal((again.json as unknown as BuildJson).imageId, (built.json as unknown as BuildJson).imageId)
+        }
         runDirs.push(dir)
         const started = await limg(['run', '--detach', '--no-build', '--json'], dir, {env: env()})
         assert.equal(started.exitCode, 0, started.stderr)
