@@ -85,6 +85,10 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
   for (const arch of ARCHES) {
     it(`${arch}: builds and pushes with the engine unreachable; skopeo reads back the architecture, the layers and the CMD`, async () => {
       const dir = await project(`direct-${arch}`, arch)
+      // Secrets the deny list keeps out whatever .dockerignore says, as on the engine path (this one does not name them).
+      await writeFile(join(dir, '.dockerignore'), 'node_modules\n')
+      await writeFile(join(dir, '.env'), 'SECRET=direct\n')
+      await writeFile(join(dir, 'server.key'), '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n')
       const started = Date.now()
       const {result} = await directPush(dir, arch)
       figures[`cold ${arch} ms`] = Date.now() - started
@@ -113,7 +117,8 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
       assert.ok(!listing.some((f) => f.startsWith('var/task/handler.js')))
       const code = (await execa('sh', ['-c', `tar -xOf "${oci}" blobs/sha256/${((raw.layers as Array<{digest: string}>).at(-1)!.digest).slice(7)} | tar -tvzf -`])).stdout
       assert.match(code, /-rw-r--r-- root\/root .* var\/task\/handler\.js/)
-      assert.doesNotMatch(code, /node_modules|\.dockerignore/)
+      assert.doesNotMatch(code, /node_modules|\.dockerignore|\.env|server\.key/)
+      assert.deepEqual((written.json as {keptOut: string[]}).keptOut.sort(), ['.env', 'server.key'])
     })
   }
 
