@@ -18,7 +18,7 @@ import type {ImageClient} from '../docker/images.js'
 import {TokenSource} from '../ecr/authorization.js'
 import {ensureRepository} from '../ecr/repository.js'
 import type {EcrApi, RepositorySettings} from '../ecr/ecr-api.js'
-import {BuildFailedError, InvalidInputError} from '../errors/index.js'
+import {BuildFailedError, EngineUnavailableError, InvalidInputError} from '../errors/index.js'
 import {functionLayout} from '../project/layout.js'
 import {contentTag} from '../push/default-tag.js'
 import type {PushResult} from '../push/push-to-ecr.js'
@@ -102,6 +102,8 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
   const layout = await functionLayout(projectDir, config)
   warnings.push(...layout.notes)
   const tag = request.tag ?? projectImageTag(config.name, config.arch)
+  // Loading is the output when nothing else is asked for: an engine that does not answer is said before any work.
+  const engine = !request.push && !request.output ? await connectEngine(request.images) : undefined
   const cache = new BlobCache(env)
   const npmVersion = layout.install ? await hostNpmVersion(env) : undefined
 
@@ -196,9 +198,8 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
     emit({type: 'direct-step', message: `Writing ${request.output}`})
     output = await writeArchive(image, tag, base, cache, request.output)
   }
-  if (!request.push && !request.output) {
-    if (!request.images) throw new InvalidInputError('The direct builder has nowhere to put the image.', 'Pass --push or --output.')
-    const images = await request.images()
+  if (engine) {
+    const images = engine
     if (await images.inspect(image.configDigest)) {
       // The engine holds this very image (an image id is its config digest): only the name moves.
       emit({type: 'direct-step', message: `The Docker engine has this image already; tagging it ${tag}`})
@@ -236,6 +237,16 @@ export async function buildDirect(request: DirectBuildRequest): Promise<DirectBu
     ...(output ? {output} : {}),
     ...(push ? {push} : {}),
     warnings,
+  }
+}
+
+async function connectEngine(images: DirectBuildRequest['images']): Promise<Pick<ImageClient, 'load' | 'inspect' | 'tag'>> {
+  if (!images) throw new InvalidInputError('The direct builder has nowhere to put the image.', 'Pass --push or --output.')
+  try {
+    return await images()
+  } catch (error) {
+    if (!(error instanceof EngineUnavailableError)) throw error
+    throw new EngineUnavailableError(`${error.message} The direct builder loads the image into it when neither --push nor --output is given.`, 'Start the engine, or build with --push (to ECR) or --output FILE, which need no engine.', {cause: error})
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {type CliRun, limg} from '../../support/cli.js'
@@ -59,7 +59,8 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
   /** What the CLI runs with: the stand-in's AWS settings, the test's HOME (its docker login), its own cache; npm's own npm_config_* left out. */
   function env(over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|AWS_|HOME$|DOCKER_HOST$|LIMG_)/i.test(k)))
-    return {...inherited, ...awsEnv(world.ecr, world.home), LIMG_CACHE_DIR: join(work, 'cache'), LIMG_LABELS: `limg.test=${RUN_ID}`, ...over}
+    // npm's own download cache stays the user's: the test HOME is empty, and a cold npm cache only adds downloads.
+    return {...inherited, ...awsEnv(world.ecr, world.home), npm_config_cache: join(homedir(), '.npm'), LIMG_CACHE_DIR: join(work, 'cache'), LIMG_LABELS: `limg.test=${RUN_ID}`, ...over}
   }
 
   async function project(name: string, arch: string, template = 'commonjs'): Promise<string> {
@@ -201,7 +202,7 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
     assert.ok((run.json.warnings as string[]).some((w) => /No lock file/.test(w)), JSON.stringify(run.json.warnings))
   })
 
-  it('refuses --push and --output without the direct builder, and a project Dockerfile with it, before any work (exit 2)', async () => {
+  it('refuses --push and --output without the direct builder and a project Dockerfile with it (exit 2), and loading without an engine (exit 3), before any work', async () => {
     const dir = join(work, 'direct-x86_64')
     const pushed = await limg(['build', '--push', '--json'], dir, {env: env({DOCKER_HOST: NO_ENGINE})})
     assert.equal(pushed.exitCode, 2, pushed.stdout)
@@ -212,6 +213,10 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
     const refused = await limg(['build', '--builder', 'direct', '--output', join(work, 'x.tar')], own, {env: env({DOCKER_HOST: NO_ENGINE})})
     assert.equal(refused.exitCode, 2, refused.stderr)
     assert.match(refused.stderr, /own Dockerfile .*--builder engine/s)
+    // Nothing asked but loading, and no engine: exit 3 before any install, saying what needs none.
+    const unloaded = await limg(['build', '--builder', 'direct', '--base-image', bases.get('x86_64')!], dir, {env: env({DOCKER_HOST: NO_ENGINE})})
+    assert.equal(unloaded.exitCode, 3, unloaded.stderr)
+    assert.match(unloaded.stderr, /--push .*--output/s)
   })
 
   it('refuses a dependency that compiles a native addon, naming it and pointing at --builder engine', async () => {
