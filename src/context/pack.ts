@@ -82,7 +82,7 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
       appendInjected(pack, [...injected.entries()], stats)
     },
   }
-  // tar-stream's Pack is a streamx Readable, which Node's pipe and dockerode take as a stream.
+  // tar-stream's Pack is a streamx Readable, which Node's pipe takes as a stream.
   return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats, secrets: secrets.report}
 }
 
