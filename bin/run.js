@@ -30,6 +30,6 @@ if (argv.length === 1 && argv[0] === '--version') {
 } else {
   // oclif's run and flush rather than its execute, whose error handler prints what fails
   // outside a command (an unknown command) in oclif's own format, ignoring --json.
-  const {flush, run} = await import('@oclif/core')
+  const {flush, run} = await import('../dist/cli/oclif.js')
   await run(argv, import.meta.url).then(() => flush(), (error) => edge.exitWith(error))
 }

@@ -10,9 +10,9 @@ import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
 import {proxyBuildArgs} from './build-args.js'
-import {checkArchitecture, checkHandlerFile, checkSize} from './checks.js'
+import {checkArchitecture, checkHandlerFile, checkSize, handlerContextFiles} from './checks.js'
 import type {BuildProgressEvent} from './events.js'
-import {type BuildSettings, recordLastBuild} from './last-build.js'
+import {type BuildSettings, readLastBuild, recordLastBuild} from './last-build.js'
 import {checkBaseRuntime, checkHandlerStyle} from './preflight.js'
 import {throwIfAborted} from '../util/abort.js'
 
@@ -116,7 +116,12 @@ export async function buildProject(engine: ImageClient, request: BuildRequest): 
   for (const file of dockerfile.install?.configFiles ?? []) {
     inject.push({path: `${INJECTED_INSTALL_CONFIG}/${file}`, content: await readFile(join(projectDir, file))})
   }
-  const context = packContext(projectDir, {inject, engineDrops: [INJECTED_DOCKERFILE]})
+  const context = packContext(projectDir, {
+    inject,
+    engineDrops: [INJECTED_DOCKERFILE],
+    ...(dockerfile.copiesContext ? {watch: handlerContextFiles(config.handler, config.template)} : {}),
+  })
+  const lastBuild = readLastBuild(projectDir, env)
   const buildArgs = {...proxyBuildArgs(env), ...(usesBaseArg ? dockerfile.buildArgs : {})}
   // Built untagged: the tag moves to the new image only once it has passed the checks below,
   // so a failed build leaves the previous good image under the tag (or none).
@@ -144,7 +149,10 @@ export async function buildProject(engine: ImageClient, request: BuildRequest): 
     if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspect(baseImage))?.architecture
     checkArchitecture(image, arch.id, baseImage, baseArch)
     checkSize(image)
-    const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
+    const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name}, {
+      ...(dockerfile.copiesContext ? {packed: context.packed} : {}),
+      checkedBefore: (await lastBuild)?.imageId === image.id,
+    })
     if (handlerWarning) warnings.push(handlerWarning)
     throwIfAborted(request.signal)
   } catch (error) {

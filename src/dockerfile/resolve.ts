@@ -39,6 +39,11 @@ export interface ResolvedDockerfile {
   replacedBases: Array<{from: string; to: string}>
   /** Things to say once per build: no lock file, where the CA went. */
   notes: string[]
+  /**
+   * True when the image's task root is the context as sent (limg's template without a build
+   * step): a file is then in the image exactly when the context carried it.
+   */
+  copiesContext: boolean
 }
 
 /**
@@ -83,6 +88,7 @@ export async function resolveDockerfile(projectDir: string, config: ProjectConfi
       declaresBaseImageArg: declaresBaseImageArg(own),
       replacedBases: rewrite.replaced,
       notes,
+      copiesContext: false,
     }
   }
   if (explicit !== undefined) {
@@ -100,7 +106,7 @@ export async function resolveDockerfile(projectDir: string, config: ProjectConfi
     ...(options.caCertContextPath === undefined ? {} : {caCertContextPath: options.caCertContextPath}),
     ...(options.installConfigContextDir === undefined ? {} : {installConfigContextDir: options.installConfigContextDir}),
   })
-  return {...rendered, source: 'template', declaresBaseImageArg: true, install: layout.install, replacedBases: [], notes: layout.notes}
+  return {...rendered, source: 'template', declaresBaseImageArg: true, install: layout.install, replacedBases: [], notes: layout.notes, copiesContext: !layout.build}
 }
 
 /** True when a Dockerfile declares `ARG BASE_IMAGE` (with or without a default). */
