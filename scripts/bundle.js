@@ -30,7 +30,7 @@ await build({
   logLevel: 'warning',
   // Loaded on first use or never: the AWS SDK (by the commands that call AWS), docker-modem
   // (ssh:// engines only), and what oclif asks for only when running TypeScript sources.
-  external: ['@aws-sdk/*', '@smithy/*', 'docker-modem', 'docker-modem/*', 'typescript', 'ts-node', 'tsx'],
+  external: ['docker-modem', 'docker-modem/*', 'typescript', 'ts-node', 'tsx'],
   // oclif and some of its dependencies are CommonJS: inside an ES module they still need these.
   banner: {
     js: [
