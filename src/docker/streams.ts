@@ -93,6 +93,8 @@ export function demuxLines(stream: Readable, onLine: (line: LogLine) => void): {
  * stderr, then the payload's length, big-endian, in bytes 4 to 7) and the payload, split
  * anywhere across chunks. A header naming no stream means the log is not multiplexed (a
  * container with a TTY): everything from there is stdout, as the engine's own client reads it.
+ * limg's own rather than docker-modem's demuxStream: that one comes with the modem, whose
+ * import loads ssh2, a cost every `limg invoke` would pay for thirty lines.
  */
 export class FrameReader {
   private pending: Buffer = Buffer.alloc(0)
