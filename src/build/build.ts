@@ -6,6 +6,7 @@ import {projectImageTag} from '../config/image-tag.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {resolveDockerfile} from '../dockerfile/index.js'
 import {withoutCaEnvironment} from '../dockerfile/own-dockerfile.js'
+import {EngineApiError} from '../docker/engine-http.js'
 import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
@@ -229,8 +230,16 @@ function withStreamErrors<T>(stream: Readable, work: Promise<T>): Promise<T> {
     const onError = (error: Error): void =>
       reject(new BuildFailedError(`The build context could not be read: ${error.message}`, 'Check the files in the project folder, or exclude them in .dockerignore.', {cause: error}))
     stream.once('error', onError)
-    work.then(resolvePromise, reject).finally(() => stream.off('error', onError))
+    work
+      .then(resolvePromise, (error: unknown) => reject(refusedBuild(error)))
+      .finally(() => stream.off('error', onError))
   })
+}
+
+/** The engine refusing to start a build (a Dockerfile it cannot parse, a platform it lacks) is the build failing, in the engine's words. */
+function refusedBuild(error: unknown): unknown {
+  if (!(error instanceof EngineApiError)) return error
+  return new BuildFailedError(`The Docker engine refused the build: ${error.message}`, 'Fix the Dockerfile or the build settings it names, then build again.', {cause: error})
 }
 
 /**
