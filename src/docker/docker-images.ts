@@ -3,7 +3,7 @@ import {type BuildEvent, BuildStreamParser, type BuildStreamResult} from './buil
 import {type EngineHttp, engineStatus} from './engine-http.js'
 import type {BuildImageOptions, ImageClient, ImageInfo, PullProgress} from './images.js'
 import {LineSplitter} from './line-splitter.js'
-import {type LayerEvent, PushStreamParser, type PushStreamResult, type RegistryAuth} from './push-stream.js'
+import {type LayerEvent, PushStreamParser, type PushStreamResult, type RegistryAuth, registryAuthHeader} from './push-stream.js'
 import {followResponse} from './streams.js'
 
 /** What the engine answers to GET /images/{name}/json, the part limg reads. */
@@ -114,13 +114,11 @@ export class DockerImages implements ImageClient {
   }
 
   async push(repo: string, tag: string, auth: RegistryAuth, onEvent?: (event: LayerEvent) => void, signal?: AbortSignal): Promise<PushStreamResult> {
-    // The credentials travel in this request's header only, base64url-encoded JSON as the engine reads it.
-    const registryAuth = Buffer.from(JSON.stringify({username: auth.username, password: auth.password, serveraddress: auth.serverAddress})).toString('base64url')
     const response = await this.engine.stream({
       method: 'POST',
       path: `/images/${repo}/push`,
       query: {tag},
-      headers: {'X-Registry-Auth': registryAuth},
+      headers: {'X-Registry-Auth': registryAuthHeader(auth)},
       ...(signal ? {signal} : {}),
     })
     const parser = new PushStreamParser(onEvent)
