@@ -42,7 +42,7 @@ export async function directCase(session: BenchSession, runs: number): Promise<C
   const bases: Record<string, string> = {}
   for (const arch of ['x86_64', 'arm64'] as const) {
     const local = await ensureBaseImage(RUNTIME, arch)
-    const remote = `${proxy.host}/base/nodejs:24-${arch}`
+    const remote = `${proxy.host}/base/nodejs:${RUNTIME.replace(/^nodejs|\.x$/g, '')}-${arch}`
     await execa('docker', ['tag', local, remote])
     await execa('docker', ['push', remote], {env: {...process.env, DOCKER_CONFIG: join(home, '.docker')}})
     await execa('docker', ['rmi', remote], {reject: false})
