@@ -173,8 +173,15 @@ describe('limg build --builder direct (real registry, ECR stand-in, no engine fo
           assert.equal((again.json as unknown as BuildJson).imageId, (built.json as unknown as BuildJson).imageId)
         }
         runDirs.push(dir)
-        const started = await limg(['run', '--detach', '--no-build', '--json'], dir, {env: env()})
+        // After a change `limg run` rebuilds, with the builder the last build used (the direct one here).
+        if (builder === 'direct' && fixture === 'cjs-deps') await writeFile(join(dir, 'handler.js'), `${await readFile(join(dir, 'handler.js'), 'utf8')}\n// changed\n`)
+        const started = await limg(['run', '--detach', '--json', ...(builder === 'direct' && fixture === 'cjs-deps' ? [] : ['--no-build'])], dir, {env: env()})
         assert.equal(started.exitCode, 0, started.stderr)
+        if (builder === 'direct' && fixture === 'cjs-deps') {
+          const running = (await rawDocker().getImage(String(started.json.image)).inspect()) as {Id: string; Created: string}
+          assert.notEqual(running.Id, (built.json as unknown as BuildJson).imageId, 'limg run rebuilt the image')
+          assert.equal(running.Created, '1970-01-01T00:00:00Z', 'the direct builder made it (its images carry a fixed time)')
+        }
         const invoked = await limg(['invoke', '--event', 'run-event.json', '--json'], dir, {env: env()})
         assert.equal(invoked.exitCode, 0, invoked.stderr)
         answers.push(invoked.json.payload)
