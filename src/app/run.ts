@@ -7,6 +7,12 @@ import {extraLabels} from '../run/labels.js'
 import type {ImageBuilder} from '../run/project-image.js'
 import {type ServeEvent, serveFunction} from '../run/serve.js'
 import {type RunningFunction, startFunction} from '../run/start.js'
+import {validatePayloadFormat} from '../config/http-settings.js'
+import {startDetachedFrontDoor} from '../front/detached.js'
+import type {PayloadFormat} from '../front/http-event.js'
+import {emulatorInvoker} from '../front/invoker.js'
+import {type FrontDoorRequestEvent, openFrontDoor} from '../front/server.js'
+import {LOOPBACK} from '../run/emulator.js'
 import {type AppContext, projectSettings} from './context.js'
 
 export interface RunRequest {
@@ -25,18 +31,39 @@ export interface RunRequest {
   caCert?: string
   build: boolean
   rie?: string
+  /** The HTTP front door's port on 127.0.0.1 (0: a free one); none when undefined. */
+  http?: number
+  /** The front door's payload format; default limg.json "http.format", else 2.0. */
+  httpFormat?: string
+}
+
+/** What `limg run` reports: the running function and, with `--http`, its front door. */
+export type RunOutcome = RunningFunction & {http?: FrontDoorInfo}
+
+export interface FrontDoorInfo {
+  url: string
+  port: number
+  format: PayloadFormat
+  /** The detached front door's process; `limg stop` ends it. */
+  pid?: number
 }
 
 /** What `limg run` reports: starting, rebuilding, the settings it carried, and the function's log in the foreground. */
-export type RunProgressEvent = ServeEvent | {type: 'carried'; settings: BuildSettings} | {type: 'log'; line: LogLine} | {type: 'serving'; running: RunningFunction}
+export type RunProgressEvent =
+  | ServeEvent
+  | {type: 'carried'; settings: BuildSettings}
+  | {type: 'log'; line: LogLine}
+  | {type: 'serving'; running: RunOutcome}
+  | {type: 'http-request'; request: FrontDoorRequestEvent}
 
 /**
  * `limg run`: the project's function with the emulator. Detached, it returns once the
  * emulator answers; in the foreground it streams the log until Ctrl-C (InterruptedError),
  * restarting on changes with `watch`.
  */
-export async function run(context: AppContext, request: RunRequest, onEvent: (event: RunProgressEvent) => void = () => {}): Promise<RunningFunction> {
+export async function run(context: AppContext, request: RunRequest, onEvent: (event: RunProgressEvent) => void = () => {}): Promise<RunOutcome> {
   if (request.detach && request.watch) throw new InvalidInputError('--watch needs the foreground: it cannot be combined with --detach.', 'Drop one of the two flags.')
+  if (request.http === undefined && request.httpFormat !== undefined) throw new InvalidInputError('--http-format shapes the events of the HTTP front door, which needs --http PORT.', 'Add --http PORT (0 for a free port).')
   const dir = resolve(request.dir)
   const {settings, carried} = buildSettings(request, (await readLastBuild(dir, context.env))?.settings)
   if (Object.keys(carried).length > 0) onEvent({type: 'carried', settings: carried})
@@ -55,13 +82,37 @@ export async function run(context: AppContext, request: RunRequest, onEvent: (ev
     ...(request.rie ? {rie: request.rie} : {}),
     ...(context.signal ? {signal: context.signal} : {}),
   }
-  if (request.detach) return startFunction(docker, start)
-  return serveFunction(docker, {
-    ...start,
-    watch: request.watch,
-    onLine: (line) => onEvent({type: 'log', line}),
-    onReady: (running) => onEvent({type: 'serving', running}),
-  })
+  const format = request.http === undefined ? undefined : request.httpFormat !== undefined ? validatePayloadFormat(request.httpFormat, '--http-format') : (project.config.http?.format ?? '2.0')
+  if (request.detach) {
+    const running = await startFunction(docker, start)
+    if (request.http === undefined || format === undefined) return running
+    try {
+      const door = await startDetachedFrontDoor({container: running.container, emulatorPort: running.port, httpPort: request.http, format}, context.env)
+      return {...running, http: {url: `http://${LOOPBACK}:${door.port}`, port: door.port, format, pid: door.pid}}
+    } catch (error) {
+      // Nothing is left running when the front door cannot start.
+      await docker.containers.stopAndRemove(running.container, 0)
+      throw error
+    }
+  }
+  let current: RunningFunction | undefined
+  // Bound before the container starts, so a port in use fails before anything runs.
+  const door =
+    request.http === undefined || format === undefined
+      ? undefined
+      : await openFrontDoor({format, port: request.http, invoke: emulatorInvoker(() => current, context.signal ? {signal: context.signal} : {}), onRequest: (event) => onEvent({type: 'http-request', request: event})})
+  const http = door && format ? {url: door.url, port: door.port, format} : undefined
+  try {
+    return await serveFunction(docker, {
+      ...start,
+      watch: request.watch,
+      onLine: (line) => onEvent({type: 'log', line}),
+      onStarted: (running) => (current = running),
+      onReady: (running) => onEvent({type: 'serving', running: {...running, ...(http ? {http} : {})}}),
+    })
+  } finally {
+    await door?.close()
+  }
 }
 
 /** `limg build`, as `limg run` builds first, with the build flags in force. */

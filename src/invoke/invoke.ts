@@ -7,9 +7,10 @@ import {LABEL} from '../run/labels.js'
 import {engineStoppedAnswering, isEngineGone, whyStopped} from '../run/stopped.js'
 import {waitUntilReady} from '../run/wait-ready.js'
 import {postInvocation} from './http.js'
-import {acquireInvokeLock, type LockOptions} from './lock.js'
+import type {LockOptions} from './lock.js'
 import {reportedRequest, startedRequest} from './log-lines.js'
 import {classifyReply, type Outcome} from './outcome.js'
+import {inTurn} from './turns.js'
 
 export interface InvokeRequest {
   dir: string
@@ -44,8 +45,6 @@ export interface InvokeReport {
   container?: string
 }
 
-const queues = new Map<string, Promise<unknown>>()
-
 /**
  * Sends one event to the project's running function and reports how it ended, with the
  * log lines it wrote. Invocations of one container take turns, in this process (a queue)
@@ -56,15 +55,12 @@ export async function invokeFunction(engine: ContainerClient, request: InvokeReq
   const target: EmulatorAddress = {host: LOOPBACK, port}
   // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
   await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? (container ? 30_000 : 5_000), ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
-  const key = container ?? `port-${port}`
-  const previous = queues.get(key) ?? Promise.resolve()
-  const mine = previous.catch(() => undefined).then(() => invokeLocked(engine, key, container, target, request))
-  queues.set(key, mine)
-  try {
-    return await mine
-  } finally {
-    if (queues.get(key) === mine) queues.delete(key)
-  }
+  return inTurn(invokeKey(container, port), {...request.lock, ...(request.signal ? {signal: request.signal} : {})}, () => invokeNow(engine, container, target, request))
+}
+
+/** What invocations of one function take turns on: its container, else the port. */
+export function invokeKey(container: string | undefined, port: number): string {
+  return container ?? `port-${port}`
 }
 
 async function resolveTarget(engine: ContainerClient, request: InvokeRequest): Promise<{container?: string; port: number}> {
@@ -78,24 +74,19 @@ async function resolveTarget(engine: ContainerClient, request: InvokeRequest): P
   return {container: info.id, port}
 }
 
-async function invokeLocked(engine: ContainerClient, key: string, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
-  const release = await acquireInvokeLock(key, {...request.lock, ...(request.signal ? {signal: request.signal} : {})})
-  try {
-    const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
-    const started = performance.now()
-    const reply = await postInvocation(target, request.event, request.signal)
-    const durationMs = Math.round((performance.now() - started) * 100) / 100
-    const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
-    const classified = classifyReply(reply)
-    const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
-    return {
-      result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {})},
-      body: 'body' in reply ? reply.body : '',
-      logs: lines.lines,
-      ...(container ? {container} : {}),
-    }
-  } finally {
-    await release()
+async function invokeNow(engine: ContainerClient, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
+  const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
+  const started = performance.now()
+  const reply = await postInvocation(target, request.event, request.signal)
+  const durationMs = Math.round((performance.now() - started) * 100) / 100
+  const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
+  const classified = classifyReply(reply)
+  const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
+  return {
+    result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {})},
+    body: 'body' in reply ? reply.body : '',
+    logs: lines.lines,
+    ...(container ? {container} : {}),
   }
 }
 

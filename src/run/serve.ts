@@ -24,6 +24,8 @@ export interface ServeRequest extends Omit<StartRequest, 'onEvent'> {
   onLine: (line: LogLine) => void
   /** Called once the first container answers, with what `--detach` would return. */
   onReady?: (running: RunningFunction) => void
+  /** Called with each container that starts answering: the first, and each `watch` restart. */
+  onStarted?: (running: RunningFunction) => void
 }
 
 /**
@@ -35,6 +37,7 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
   const {images, containers} = docker
   const signal = request.signal
   let current = await startFunction(docker, {...request, onEvent: request.onEvent})
+  request.onStarted?.(current)
   request.onReady?.(current)
   const port = current.port
   let watcher: FSWatcher | undefined
@@ -78,6 +81,7 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
         retired.add(old.container)
         await containers.stopAndRemove(old.container, 1)
         current = await startFunction(docker, {...request, port, build: false, onEvent: undefined})
+        request.onStarted?.(current)
         follow(current)
         request.onEvent?.({type: 'restarted', endpoint: current.endpoint, durationMs: Date.now() - started})
       } catch (error) {

@@ -29,7 +29,12 @@ export function renderRunEvent(out: RunOutput, event: RunProgressEvent): void {
       out.note(`Ready in ${(event.durationMs / 1000).toFixed(1)} s`)
       break
     case 'serving':
-      out.note(`Ready: ${event.running.endpoint}\n(Ctrl-C stops and removes the container)`)
+      out.note(`Ready: ${event.running.endpoint}`)
+      if (event.running.http) out.note(`HTTP front door (payload ${event.running.http.format}): ${event.running.http.url}`)
+      out.note('(Ctrl-C stops and removes the container)')
+      break
+    case 'http-request':
+      out.note(`${event.request.method} ${event.request.url} -> ${event.request.statusCode} (${event.request.durationMs} ms${event.request.outcome === 'success' ? '' : `, ${event.request.outcome}`})`)
       break
     case 'log':
       out.log(event.line.stream, event.line.text)
