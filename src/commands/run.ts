@@ -3,6 +3,7 @@ import {run} from '../app/run.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {LimgCommand} from '../cli/base-command.js'
 import type {RunOutcome} from '../app/run.js'
+import {printLogLine} from '../ui/readable-log.js'
 import {renderRunEvent} from '../ui/run-progress.js'
 
 export type RunResult = RunOutcome & {warnings: string[]}
@@ -56,7 +57,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     const output = {
       note: (line: string) => this.note(line),
       warn: (line: string) => this.addWarning(line),
-      log: (stream: 'stdout' | 'stderr', text: string) => (stream === 'stderr' || json ? process.stderr : process.stdout).write(`${text}\n`),
+      log: (stream: 'stdout' | 'stderr', text: string) => printLogLine(stream === 'stderr' || json ? process.stderr : process.stdout, text, json),
     }
     const result = await run(this.context, {
       dir: flags.dir,

@@ -34,11 +34,15 @@ export function validateLogSettings(raw: Record<string, unknown>, source: string
   return {...(logFormat ? {logFormat} : {}), ...(logLevel ? {logLevel} : {}), ...(systemLogLevel ? {systemLogLevel} : {})}
 }
 
+/** Where limg's emulator reads the system log level; Lambda keeps it to itself, so no AWS variable carries it. */
+export const SYSTEM_LOG_LEVEL_VARIABLE = 'LIMG_SYSTEM_LOG_LEVEL'
+
 /**
  * The variables Lambda sets from the logging configuration: the format, and with JSON the
- * application level (INFO when none is set, as Lambda's default).
+ * application level (INFO when none is set, as Lambda's default); plus the system level for
+ * limg's emulator, which writes the platform records.
  */
 export function logEnvironment(settings: LogSettings): Record<string, string> {
   if (settings.logFormat !== 'JSON') return settings.logFormat ? {AWS_LAMBDA_LOG_FORMAT: settings.logFormat} : {}
-  return {AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: settings.logLevel ?? 'INFO'}
+  return {AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: settings.logLevel ?? 'INFO', [SYSTEM_LOG_LEVEL_VARIABLE]: settings.systemLogLevel ?? 'INFO'}
 }

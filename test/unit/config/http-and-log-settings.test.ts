@@ -26,7 +26,8 @@ describe('limg.json "http" and the log controls', () => {
   it('sets AWS_LAMBDA_LOG_FORMAT and, with JSON, AWS_LAMBDA_LOG_LEVEL (INFO unless set), which the user cannot override', () => {
     assert.deepEqual(logEnvironment({}), {})
     assert.deepEqual(logEnvironment({logFormat: 'Text'}), {AWS_LAMBDA_LOG_FORMAT: 'Text'})
-    assert.deepEqual(logEnvironment({logFormat: 'JSON'}), {AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO'})
+    assert.deepEqual(logEnvironment({logFormat: 'JSON'}), {AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO', LIMG_SYSTEM_LOG_LEVEL: 'INFO'})
+    assert.equal(logEnvironment({logFormat: 'JSON', systemLogLevel: 'WARN'}).LIMG_SYSTEM_LOG_LEVEL, 'WARN')
     const config = validateProjectConfig({...base, logFormat: 'JSON', logLevel: 'DEBUG', environment: {AWS_LAMBDA_LOG_LEVEL: 'TRACE'}}, 'limg.json')
     const env = functionEnvironment({config}, {})
     assert.equal(env.AWS_LAMBDA_LOG_FORMAT, 'JSON')
