@@ -16,9 +16,9 @@ export interface InvokeTarget {
  * requests never overlap in one container, also with `limg invoke` run beside the front door.
  */
 export function emulatorInvoker(target: () => InvokeTarget | undefined, lock: LockOptions = {}): Invoker {
-  return async (event) => {
+  return async (event, sink) => {
     const now = target()
     if (!now) return {error: 'the function is not running yet'}
-    return inTurn(invokeKey(now.container, now.port), lock, () => postInvocation({host: LOOPBACK, port: now.port}, event, lock.signal))
+    return inTurn(invokeKey(now.container, now.port), lock, () => postInvocation({host: LOOPBACK, port: now.port}, event, lock.signal, sink))
   }
 }

@@ -7,9 +7,15 @@ import {classifyReply, type RawReply} from '../invoke/outcome.js'
 import {LOOPBACK} from '../run/emulator.js'
 import {type FrontRequest, type PayloadFormat, frontDoorEvent} from './http-event.js'
 import {type FrontResponse, frontDoorResponse} from './http-result.js'
+import {StreamedResponse} from './streamed-response.js'
+import {HTTP_INTEGRATION_CONTENT_TYPE, type StreamSink} from '../invoke/streamed.js'
 
-/** Sends one event to the function and answers how it went; the front door does not care how. */
-export type Invoker = (event: Buffer) => Promise<RawReply>
+// A JSON result never holds a raw NUL (JSON escapes it), so eight of them can only be a
+// streamed response's prelude delimiter.
+const BUFFERED_PRELUDE = '\0'.repeat(8)
+
+/** Sends one event to the function and answers how it went (a streamed answer also to `sink`, as it comes). */
+export type Invoker = (event: Buffer, sink?: StreamSink) => Promise<RawReply>
 
 /** One request the front door answered, for the access log. */
 export interface FrontDoorRequestEvent {
@@ -90,9 +96,23 @@ async function answer(options: FrontDoorOptions, req: IncomingMessage, res: Serv
       outcome = 'too-large'
       response = {statusCode: 413, headers: [['content-type', 'application/json']], body: Buffer.from(JSON.stringify({message: 'Request Entity Too Large'}))}
     } else {
-      const reply = await options.invoke(event)
+      const streamed = new StreamedResponse(res, options.format)
+      const reply = await options.invoke(event, streamed)
       const classified = classifyReply(reply)
       outcome = classified.outcome
+      if ('streamed' in reply && reply.streamed) {
+        streamed.finish(reply.streamed.error)
+        options.onRequest?.({method: req.method ?? 'GET', url: req.url ?? '/', statusCode: streamed.statusCode, durationMs: Math.round(performance.now() - started), outcome: `${outcome}, streamed`})
+        return
+      }
+      if (classified.outcome === 'success' && 'body' in reply && reply.body.includes(BUFFERED_PRELUDE)) {
+        // AWS's emulator buffers a streamed response whole, prelude and all: map it the same way.
+        streamed.onStart(HTTP_INTEGRATION_CONTENT_TYPE)
+        streamed.onChunk(Buffer.from(reply.body, 'utf8'))
+        streamed.finish(undefined)
+        options.onRequest?.({method: req.method ?? 'GET', url: req.url ?? '/', statusCode: streamed.statusCode, durationMs: Math.round(performance.now() - started), outcome: `${outcome}, buffered stream`})
+        return
+      }
       response = frontDoorResponse(options.format, classified, 'body' in reply ? reply.body : '')
     }
   } catch (error) {
@@ -113,7 +133,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, response: FrontResponse): void {
-  if (res.headersSent || res.destroyed) return
+  if (res.destroyed) return
+  // A stream that failed after its status went out can only be cut short.
+  if (res.headersSent) return void res.destroy()
   const flat: string[] = []
   // The length is the body's as sent; a function's own framing headers would contradict it.
   for (const [name, value] of response.headers) if (!/^(content-length|transfer-encoding|connection)$/i.test(name)) flat.push(name, value)

@@ -10,6 +10,7 @@ import {postInvocation} from './http.js'
 import type {LockOptions} from './lock.js'
 import {reportedRequest, startedRequest} from './log-lines.js'
 import {classifyReply, type Outcome} from './outcome.js'
+import type {StreamSink} from './streamed.js'
 import {inTurn} from './turns.js'
 
 export interface InvokeRequest {
@@ -23,6 +24,8 @@ export interface InvokeRequest {
   reportWaitMs?: number
   signal?: AbortSignal
   lock?: LockOptions
+  /** Hears a streamed response as it arrives (a handler wrapped with awslambda.streamifyResponse). */
+  sink?: StreamSink
 }
 
 export interface InvokeResult {
@@ -34,6 +37,8 @@ export interface InvokeResult {
   outcome: Outcome
   /** Why the emulator failed, when the container says: it exited, or ran out of memory. */
   diagnosis?: string
+  /** The function streamed its response: it went to the sink as it came. */
+  streamed?: true
 }
 
 export interface InvokeReport {
@@ -77,13 +82,13 @@ async function resolveTarget(engine: ContainerClient, request: InvokeRequest): P
 async function invokeNow(engine: ContainerClient, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
   const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
   const started = performance.now()
-  const reply = await postInvocation(target, request.event, request.signal)
+  const reply = await postInvocation(target, request.event, request.signal, request.sink)
   const durationMs = Math.round((performance.now() - started) * 100) / 100
   const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
   const classified = classifyReply(reply)
   const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
   return {
-    result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {})},
+    result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {}), ...('streamed' in reply && reply.streamed ? {streamed: true as const} : {})},
     body: 'body' in reply ? reply.body : '',
     logs: lines.lines,
     ...(container ? {container} : {}),

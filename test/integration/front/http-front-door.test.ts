@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {readFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
 import {request as httpRequest} from 'node:http'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -140,5 +140,72 @@ describe('limg run --http: the front door against a real container', function ()
     } finally {
       if (!stopped) await execa(process.execPath, [CLI, 'stop', '--dir', dir], {env: TEST_ENV, reject: false})
     }
+  })
+
+  describe('a streaming handler', () => {
+    let streamingDir: string
+    before(async () => {
+      streamingDir = (await makeProject({code: await readFile(join(here, 'streaming-handler.js.txt'), 'utf8')})).dir
+    })
+
+    it('streams through the front door (first chunk before the last write), cuts a failed stream, and streams limg invoke to stdout', async () => {
+      const controller = new AbortController()
+      const context = createContext({env: TEST_ENV, signal: controller.signal})
+      let serving: (running: RunOutcome) => void = () => {}
+      const ready = new Promise<RunOutcome>((resolve) => (serving = resolve))
+      const running = run(context, {dir: streamingDir, detach: false, watch: false, build: true, http: 0}, (event) => {
+        if (event.type === 'serving') serving(event.running)
+      })
+      running.catch(() => undefined)
+      const {http} = await ready
+      assert.ok(http)
+      try {
+        const started = Date.now()
+        const got = await fetch(`${http.url}/stream`)
+        assert.equal(got.status, 201)
+        assert.equal(got.headers.get('x-streamed'), 'yes')
+        assert.deepEqual(got.headers.getSetCookie(), ['seen=1'])
+        const reader = (got.body as ReadableStream<Uint8Array>).getReader()
+        let text = ''
+        let firstAt = 0
+        for (;;) {
+          const {done, value} = await reader.read()
+          if (done) break
+          if (firstAt === 0) firstAt = Date.now()
+          text += Buffer.from(value).toString('utf8')
+        }
+        const endedAt = Date.now()
+        const lastWrittenAt = Number(/last@(\d+)$/.exec(text)?.[1])
+        assert.match(text, /^first;last@\d+$/)
+        assert.ok(firstAt < lastWrittenAt, `first chunk at ${firstAt}, last written at ${lastWrittenAt}`)
+        // The closing figure: time to first byte beside the whole response.
+        console.log(`      streamed: first byte after ${firstAt - started} ms, whole response after ${endedAt - started} ms`)
+
+        const failed = await fetch(`${http.url}/fail`)
+        assert.equal(failed.status, 201, 'the prelude went out before the error')
+        await assert.rejects(failed.text(), 'the stream is cut, not ended')
+
+        const raw = await curl([`${http.url}/raw`])
+        assert.equal(raw.status, 200)
+        assert.match(raw.headers, /content-type: application\/octet-stream/)
+        assert.match(raw.body, /^first;last@\d+$/)
+
+        // limg invoke prints the stream as it arrives.
+        const event = join(streamingDir, 'raw.json')
+        await writeFile(event, JSON.stringify({rawPath: '/raw'}))
+        const invoke = execa(process.execPath, [CLI, 'invoke', '--dir', streamingDir, '--event', 'raw.json'], {env: TEST_ENV, reject: false})
+        let invokeFirstAt = 0
+        invoke.stdout?.on('data', () => {
+          if (invokeFirstAt === 0) invokeFirstAt = Date.now()
+        })
+        const result = await invoke
+        assert.equal(result.exitCode, 0, result.stderr)
+        assert.match(result.stdout, /^first;last@\d+$/)
+        assert.ok(invokeFirstAt < Number(/last@(\d+)/.exec(result.stdout)?.[1]), 'limg invoke wrote the first chunk before the last was written')
+      } finally {
+        controller.abort()
+        await assert.rejects(running)
+      }
+    })
   })
 })

@@ -4,6 +4,7 @@ import {describeContextAndLogs} from './context-and-logs.js'
 import {describeEsModules} from './es-modules.js'
 import {describeHandlerStyles} from './handler-styles.js'
 import {describeHttpSurface} from './http-surface.js'
+import {describeStreaming} from './streaming.js'
 import {BEHAVIOURS, MAX_PAYLOAD, UUID, type EmulatorKind, type OutcomeSuite, assertPlain, cjs, countOf, endIds, outcomeSuite, runtimeOf} from './suite-context.js'
 import type {RuntimeTarget} from './target.js'
 
@@ -43,6 +44,7 @@ export function describeRuntimeOutcomes(label: string, createTarget: () => Runti
     if (moduleLoading) describeEsModules(suite)
     describeContextAndLogs(suite)
     describeHttpSurface(suite)
+    describeStreaming(suite)
   })
 }
 

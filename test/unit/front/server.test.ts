@@ -40,3 +40,75 @@ describe('front door server', () => {
     }
   })
 })
+
+describe('front door server, streamed responses', () => {
+  const prelude = (value: unknown) => Buffer.concat([Buffer.from(JSON.stringify(value)), Buffer.alloc(8)])
+
+  it('takes the status, headers and cookies from the prelude, split across chunks, and streams the rest', async () => {
+    const door = await openFrontDoor({
+      format: '2.0',
+      port: 0,
+      invoke: async (_event, sink) => {
+        sink?.onStart('application/vnd.awslambda.http-integration-response')
+        const head = prelude({statusCode: 201, headers: {'Content-Type': 'text/plain', 'X-A': '1'}, cookies: ['a=1', 'b=2']})
+        sink?.onChunk(head.subarray(0, 10))
+        sink?.onChunk(Buffer.concat([head.subarray(10), Buffer.from('hello ')]))
+        sink?.onChunk(Buffer.from('world'))
+        return {statusCode: 200, body: '', streamed: {contentType: 'application/vnd.awslambda.http-integration-response'}}
+      },
+    })
+    try {
+      const got = await fetch(door.url)
+      assert.equal(got.status, 201)
+      assert.equal(got.headers.get('x-a'), '1')
+      assert.equal(got.headers.get('content-type'), 'text/plain')
+      assert.deepEqual(got.headers.getSetCookie(), ['a=1', 'b=2'])
+      assert.equal(await got.text(), 'hello world')
+    } finally {
+      await door.close()
+    }
+  })
+
+  it('streams without a prelude as a 200 of the stream\'s type; an error before anything was sent is a 502, after it the connection is cut', async () => {
+    const error = {errorType: 'Error', errorMessage: 'boom'}
+    let mode = 'plain'
+    const door = await openFrontDoor({
+      format: '2.0',
+      port: 0,
+      invoke: async (_event, sink) => {
+        sink?.onStart(mode === 'early' ? 'application/vnd.awslambda.http-integration-response' : 'application/octet-stream')
+        if (mode !== 'early') sink?.onChunk(Buffer.from('partial'))
+        return {statusCode: 200, body: 'partial', streamed: {contentType: 'application/octet-stream', ...(mode === 'plain' ? {} : {error})}}
+      },
+    })
+    try {
+      const plain = await fetch(door.url)
+      assert.equal(plain.status, 200)
+      assert.equal(plain.headers.get('content-type'), 'application/octet-stream')
+      assert.equal(await plain.text(), 'partial')
+      mode = 'late'
+      const late = await fetch(door.url)
+      assert.equal(late.status, 200)
+      await assert.rejects(late.text())
+      mode = 'early'
+      // An HTTP response stream that fails before its prelude: nothing went out yet.
+      const early = await fetch(door.url)
+      assert.equal(early.status, 502)
+      assert.deepEqual(await early.json(), {message: 'Internal Server Error'})
+    } finally {
+      await door.close()
+    }
+  })
+
+  it('maps a streamed response that AWS\'s emulator buffered, prelude and all', async () => {
+    const door = await openFrontDoor({format: '2.0', port: 0, invoke: async () => ({statusCode: 200, body: `${prelude({statusCode: 202, headers: {'x-b': '2'}}).toString('utf8')}done`})})
+    try {
+      const got = await fetch(door.url)
+      assert.equal(got.status, 202)
+      assert.equal(got.headers.get('x-b'), '2')
+      assert.equal(await got.text(), 'done')
+    } finally {
+      await door.close()
+    }
+  })
+})
