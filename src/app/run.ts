@@ -35,6 +35,9 @@ export interface RunRequest {
   http?: number
   /** The front door's payload format; default limg.json "http.format", else 2.0. */
   httpFormat?: string
+  /** The Node inspector on this 127.0.0.1 port (0: a free one); `inspectBrk` stops at the runtime's first line. */
+  inspect?: number
+  inspectBrk?: number
 }
 
 /** What `limg run` reports: the running function and, with `--http`, its front door. */
@@ -68,6 +71,8 @@ export async function run(context: AppContext, request: RunRequest, onEvent: (ev
   const {settings, carried} = buildSettings(request, (await readLastBuild(dir, context.env))?.settings)
   if (Object.keys(carried).length > 0) onEvent({type: 'carried', settings: carried})
   const project = await projectSettings(context, dir, {arch: settings.arch, baseImage: settings.baseImage, caCert: settings.caCert, timeout: request.timeout, memory: request.memory})
+  if (request.inspect !== undefined && request.inspectBrk !== undefined) throw new InvalidInputError('--inspect and --inspect-brk cannot be combined.', 'Use --inspect-brk PORT to stop before the first line, else --inspect PORT.')
+  const inspect = request.inspectBrk !== undefined ? {port: request.inspectBrk, brk: true} : request.inspect !== undefined ? {port: request.inspect, brk: false} : undefined
   const docker = await context.docker()
   const start = {
     dir: project.dir,
@@ -81,6 +86,7 @@ export async function run(context: AppContext, request: RunRequest, onEvent: (ev
     ...(request.envFile ? {envFile: request.envFile} : {}),
     ...(request.rie ? {rie: request.rie} : {}),
     ...(context.signal ? {signal: context.signal} : {}),
+    ...(inspect ? {inspect} : {}),
   }
   const format = request.http === undefined ? undefined : request.httpFormat !== undefined ? validatePayloadFormat(request.httpFormat, '--http-format') : (project.config.http?.format ?? '2.0')
   if (request.detach) {

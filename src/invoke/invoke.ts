@@ -74,7 +74,8 @@ async function resolveTarget(engine: ContainerClient, request: InvokeRequest): P
     return {port: request.port, ...(info ? {container: info.id} : {})}
   }
   const info = await projectContainer(engine, request.dir)
-  const port = info.hostPort ?? endpointPort(info.labels[LABEL.endpoint])
+  // The endpoint label names the emulator's port, also when the container publishes others (a debugger's).
+  const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
   if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
   return {container: info.id, port}
 }

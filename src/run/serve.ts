@@ -80,7 +80,9 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
         await projectImage(images, {dir: request.dir, config: request.config, build: true, builder: request.builder, ...(signal ? {signal} : {}), ...(request.processEnv ? {env: request.processEnv} : {})})
         retired.add(old.container)
         await containers.stopAndRemove(old.container, 1)
-        current = await startFunction(docker, {...request, port, build: false, onEvent: undefined})
+        // The same ports as before, the inspector's too: a debugger reattaches where it was.
+        const inspect = current.inspector ? {inspect: {port: current.inspector.port, brk: current.inspector.brk}} : {}
+        current = await startFunction(docker, {...request, port, build: false, onEvent: undefined, ...inspect})
         request.onStarted?.(current)
         follow(current)
         request.onEvent?.({type: 'restarted', endpoint: current.endpoint, durationMs: Date.now() - started})
