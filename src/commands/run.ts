@@ -22,7 +22,9 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
 
 --http PORT adds a local HTTP front door on 127.0.0.1 (0: a free port, printed): every request becomes the event a function URL or API Gateway HTTP API gives a function (payload format 2.0, the default), or a REST API proxy integration (1.0) with --http-format 1.0 or "http": {"format": "1.0"} in limg.json, and the function's result is answered as that front door answers it; a function error is a 502. Requests go to the same warm container, one at a time. With --detach the front door is a process of its own that ends with the container, and \`limg stop\` ends it.
 
---inspect PORT (or --inspect-brk PORT, which stops at the runtime's first line until a debugger attaches) runs the function's Node under the inspector, published on 127.0.0.1:PORT (0: a free one), with the timeout raised to 900 s; it answers once the first invocation has started the runtime. Map /var/task to the project folder in the debugger (the README has a VS Code launch.json).`
+--inspect PORT (or --inspect-brk PORT, which stops at the runtime's first line until a debugger attaches) runs the function's Node under the inspector, published on 127.0.0.1:PORT (0: a free one), with the timeout raised to 900 s; it answers once the first invocation has started the runtime. Map /var/task to the project folder in the debugger (the README has a VS Code launch.json).
+
+--concurrency N keeps N containers warm, each with its own emulator and initialisation (its first REPORT line has the Init Duration); the front door and limg invoke send each invocation to a free one, and queue beyond N.`
 
   static override examples = [
     {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
@@ -31,6 +33,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     {description: 'Rebuild and restart on every change', command: '<%= config.bin %> run --watch'},
     {description: 'An HTTP front door on port 3000, as a function URL', command: '<%= config.bin %> run --http 3000\ncurl http://127.0.0.1:3000/hello?name=limg'},
     {description: 'A REST API (payload 1.0) front door on a free port, in the background', command: '<%= config.bin %> run --detach --http 0 --http-format 1.0'},
+    {description: 'Four warm instances behind a front door, as Lambda scales out', command: '<%= config.bin %> run --concurrency 4 --http 3000'},
     {description: 'Debug: the inspector on port 9229, stopped at the first line until VS Code or Chrome DevTools attaches', command: '<%= config.bin %> run --inspect-brk 9229'},
   ]
 
@@ -50,6 +53,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     rie: Flags.string({description: 'Path to AWS\'s aws-lambda-rie binary, for an image that has no emulator.'}),
     watch: Flags.boolean({char: 'w', description: 'Rebuild and restart when the project\'s files change.', default: false}),
     http: Flags.integer({description: 'Serve an HTTP front door on this 127.0.0.1 port (0: a free one), mapping requests to events.', min: 0, max: 65535}),
+    concurrency: Flags.integer({description: 'Keep N warm instances (containers), each taking one invocation at a time, as Lambda scales out; --http and limg invoke send to a free one.', min: 1, max: 32}),
     inspect: Flags.integer({description: 'Run the function under the Node inspector, published on this 127.0.0.1 port (0: a free one); the timeout becomes 900 s.', min: 0, max: 65535, exclusive: ['inspect-brk']}),
     'inspect-brk': Flags.integer({description: 'As --inspect, stopping before the runtime\'s first line until a debugger attaches.', min: 0, max: 65535, exclusive: ['inspect']}),
     'http-format': Flags.string({description: 'The front door\'s payload format: 2.0 (function URL, HTTP API) or 1.0 (REST API proxy). Default: limg.json "http.format", else 2.0.', options: ['2.0', '1.0']}),
@@ -82,6 +86,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       ...(flags.http === undefined ? {} : {http: flags.http}),
       ...(flags['http-format'] === undefined ? {} : {httpFormat: flags['http-format']}),
       ...(flags.inspect === undefined ? {} : {inspect: flags.inspect}),
+      ...(flags.concurrency === undefined ? {} : {concurrency: flags.concurrency}),
       ...(flags['inspect-brk'] === undefined ? {} : {inspectBrk: flags['inspect-brk']}),
     }, (event) => renderRunEvent(output, event))
     if (flags.detach) {
@@ -90,6 +95,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       this.note(`Invoke it: limg invoke, or curl -d '{}' ${result.endpoint}`)
       if (result.http) this.note(`HTTP front door (payload ${result.http.format}): ${result.http.url}`)
       if (result.inspector) this.note(inspectorNote(result.inspector))
+      if (result.instances) this.note(`${result.instances.length} warm instances: ${result.instances.map((i) => i.endpoint).join(', ')}`)
       this.note('Stop it: limg stop')
       if (!json) this.log(result.endpoint)
       if (!json && result.http) this.log(result.http.url)

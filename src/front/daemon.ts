@@ -5,7 +5,7 @@ import {dirname} from 'node:path'
 import {openDocker} from '../docker/client.js'
 import {LimgError} from '../errors/index.js'
 import {type FrontDoorMessage, type FrontDoorSpec, defaultRecordDir, recordFile} from './detached.js'
-import {emulatorInvoker} from './invoker.js'
+import {poolInvoker} from './invoker.js'
 import {openFrontDoor} from './server.js'
 
 async function main(): Promise<void> {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     })
   try {
     const docker = await openDocker()
-    const door = await openFrontDoor({format: spec.format, port: spec.httpPort, invoke: emulatorInvoker(() => ({container: spec.container, port: spec.emulatorPort}))})
+    const door = await openFrontDoor({format: spec.format, port: spec.httpPort, invoke: poolInvoker(() => spec.instances)})
     let ending = false
     const end = async (): Promise<void> => {
       if (ending) return
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     process.on('SIGHUP', () => undefined)
     await mkdir(dirname(file), {recursive: true})
     await writeFile(file, JSON.stringify({pid: process.pid, port: door.port}))
-    // The container's log ends when the container stops: the front door goes with it.
+    // The first container's log ends when it stops (limg stop, the engine): the front door goes with it.
     const reader = await docker.containers.logs(spec.container, {follow: true, tail: 0}, () => undefined)
     void reader.done.then(end, end)
     await tell({ready: true, port: door.port})

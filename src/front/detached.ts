@@ -11,8 +11,8 @@ import type {PayloadFormat} from './http-event.js'
 /** What a detached front door is told: which container to serve, and how. */
 export interface FrontDoorSpec {
   container: string
-  /** The emulator's host port. */
-  emulatorPort: number
+  /** Every warm instance: its container and the emulator's host port (the first is `container`'s). */
+  instances: Array<{container: string; port: number}>
   /** 0 picks a free one. */
   httpPort: number
   format: PayloadFormat

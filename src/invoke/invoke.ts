@@ -1,13 +1,15 @@
-import type {ContainerClient} from '../docker/containers.js'
+import type {ContainerClient, ContainerInfo} from '../docker/containers.js'
 import {LocalRunError} from '../errors/index.js'
 import type {LogLine} from '../docker/streams.js'
 import {LOOPBACK, type EmulatorAddress} from '../run/emulator.js'
-import {containerOnPort, endpointPort, projectContainer} from '../run/find.js'
+import {containerOnPort, endpointPort, projectContainer, runningContainers} from '../run/find.js'
+import {throwIfAborted} from '../util/abort.js'
+import {sleep} from '../util/sleep.js'
 import {LABEL} from '../run/labels.js'
 import {engineStoppedAnswering, isEngineGone, whyStopped} from '../run/stopped.js'
 import {waitUntilReady} from '../run/wait-ready.js'
 import {postInvocation} from './http.js'
-import type {LockOptions} from './lock.js'
+import {type LockOptions, tryInvokeLock} from './lock.js'
 import {reportedRequest, startedRequest} from './log-lines.js'
 import {classifyReply, type Outcome} from './outcome.js'
 import type {StreamSink} from './streamed.js'
@@ -56,6 +58,10 @@ export interface InvokeReport {
  * and across processes (a lock file).
  */
 export async function invokeFunction(engine: ContainerClient, request: InvokeRequest): Promise<InvokeReport> {
+  if (request.port === undefined) {
+    const instances = await runningContainers(engine, request.dir)
+    if (instances.length > 1) return invokeFreeInstance(engine, instances, request)
+  }
   const {container, port} = await resolveTarget(engine, request)
   const target: EmulatorAddress = {host: LOOPBACK, port}
   // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
@@ -66,6 +72,32 @@ export async function invokeFunction(engine: ContainerClient, request: InvokeReq
 /** What invocations of one function take turns on: its container, else the port. */
 export function invokeKey(container: string | undefined, port: number): string {
   return container ?? `port-${port}`
+}
+
+/**
+ * With `--concurrency N`, the invocation goes to an instance no one is invoking, as Lambda
+ * picks a free execution environment: each instance's lock is tried without waiting, and when
+ * all are held, tried again shortly after, until one is free.
+ */
+async function invokeFreeInstance(engine: ContainerClient, instances: ContainerInfo[], request: InvokeRequest): Promise<InvokeReport> {
+  const lock = {...request.lock, ...(request.signal ? {signal: request.signal} : {})}
+  for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
+    for (const info of instances) {
+      const release = await tryInvokeLock(invokeKey(info.id, 0), lock)
+      if (!release) continue
+      try {
+        const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
+        if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
+        const target: EmulatorAddress = {host: LOOPBACK, port}
+        await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? 30_000, container: info.id, ...(request.signal ? {signal: request.signal} : {})})
+        return await invokeNow(engine, info.id, target, request)
+      } finally {
+        await release()
+      }
+    }
+    throwIfAborted(request.signal)
+    await sleep(pause, request.signal)
+  }
 }
 
 async function resolveTarget(engine: ContainerClient, request: InvokeRequest): Promise<{container?: string; port: number}> {

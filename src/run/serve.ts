@@ -6,6 +6,7 @@ import type {LogLine} from '../docker/streams.js'
 import {streamLogs} from './logs.js'
 import {type RunEvent, type RunningFunction, type StartRequest, startFunction} from './start.js'
 import {projectImage} from './project-image.js'
+import {startMoreInstances} from './instances.js'
 import {engineStoppedAnswering, isEngineGone, whyStopped} from './stopped.js'
 import {dockerIgnore, toPosix} from './sources.js'
 import {abortReason} from '../util/abort.js'
@@ -24,8 +25,10 @@ export interface ServeRequest extends Omit<StartRequest, 'onEvent'> {
   onLine: (line: LogLine) => void
   /** Called once the first container answers, with what `--detach` would return. */
   onReady?: (running: RunningFunction) => void
-  /** Called with each container that starts answering: the first, and each `watch` restart. */
+  /** Called with each container that starts answering: the first, each `watch` restart, the other instances. */
   onStarted?: (running: RunningFunction) => void
+  /** How many warm instances (containers) to keep (`--concurrency`); `watch` needs one. */
+  instances?: number
 }
 
 /**
@@ -36,8 +39,17 @@ export interface ServeRequest extends Omit<StartRequest, 'onEvent'> {
 export async function serveFunction(docker: Pick<DockerClient, 'images' | 'containers'>, request: ServeRequest): Promise<never> {
   const {images, containers} = docker
   const signal = request.signal
-  let current = await startFunction(docker, {...request, onEvent: request.onEvent})
+  const count = request.instances ?? 1
+  let current = await startFunction(docker, {...request, onEvent: request.onEvent, ...(count > 1 ? {instance: 1} : {})})
+  let others: RunningFunction[] = []
+  try {
+    others = count > 1 ? await startMoreInstances(docker, request, count) : []
+  } catch (error) {
+    await containers.stopAndRemove(current.container, 0).catch(() => undefined)
+    throw error
+  }
   request.onStarted?.(current)
+  for (const other of others) request.onStarted?.(other)
   request.onReady?.(current)
   const port = current.port
   let watcher: FSWatcher | undefined
@@ -69,6 +81,7 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
       .catch((error: unknown) => exited?.(error instanceof LimgError ? error : new LocalRunError(`Following the function failed: ${(error as Error).message}`, 'Start it again with `limg run`.', {cause: error})))
   }
   follow(current)
+  for (const other of others) follow(other)
   try {
     const swap = async (files: string[]): Promise<void> => {
       if (signal?.aborted) return
@@ -117,9 +130,9 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
   } finally {
     watcher?.close()
     await swapping.catch(() => undefined)
-    // An engine that is gone cannot remove it; the error already says `limg stop` will.
-    if (current.container) await containers.stopAndRemove(current.container, 0).catch((error: unknown) => {
+    // An engine that is gone cannot remove them; the error already says `limg stop` will.
+    await Promise.all([current, ...others].map((running) => containers.stopAndRemove(running.container, 0).catch((error: unknown) => {
       if (!isEngineGone(error)) throw error
-    })
+    })))
   }
 }

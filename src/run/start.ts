@@ -34,6 +34,8 @@ export interface StartRequest {
   readyTimeoutMs?: number
   /** The Node inspector in the function's runtime, published on this 127.0.0.1 port (0: a free one). */
   inspect?: InspectRequest
+  /** Which warm instance this is, from 1, when `--concurrency` starts more than one. */
+  instance?: number
   signal?: AbortSignal
   onEvent?: (event: RunEvent) => void
   processEnv?: NodeJS.ProcessEnv
@@ -47,6 +49,8 @@ export interface RunningFunction {
   /** The image the container runs (the project's, or the thin one adding the emulator). */
   image: string
   inspector?: Inspector
+  /** Which of the `--concurrency` instances it is, from 1 (absent with one instance). */
+  instance?: number
 }
 
 /**
@@ -109,7 +113,8 @@ async function startContainer(
   what: {image: string; port: number; environment: Record<string, string>; labels: Record<string, string>; inspectPort?: number},
 ): Promise<RunningFunction> {
   const endpoint = invokeUrl(what.port)
-  const name = `limg-${request.config.name.toLowerCase()}-${projectId(request.dir).slice(0, 8)}-${randomBytes(3).toString('hex')}`
+  const instance = request.instance === undefined ? '' : `-${request.instance}`
+  const name = `limg-${request.config.name.toLowerCase()}-${projectId(request.dir).slice(0, 8)}${instance}-${randomBytes(3).toString('hex')}`
   const id = await containers.create({
     name,
     image: what.image,
@@ -121,6 +126,7 @@ async function startContainer(
       [LABEL.endpoint]: endpoint,
       [LABEL.image]: what.image,
       [LABEL.role]: 'function',
+      ...(request.instance === undefined ? {} : {[LABEL.instance]: String(request.instance)}),
     },
     memoryBytes: containerMemoryBytes(request.config.memory, request.config.arch),
     containerPort: EMULATOR_PORT,
@@ -140,5 +146,5 @@ async function startContainer(
     throw error
   }
   const inspector = what.inspectPort === undefined || !request.inspect ? undefined : inspectorInfo(what.inspectPort, request.inspect.brk, request.dir)
-  return {container: id, name, endpoint, port: what.port, image: what.image, ...(inspector ? {inspector} : {})}
+  return {container: id, name, endpoint, port: what.port, image: what.image, ...(inspector ? {inspector} : {}), ...(request.instance === undefined ? {} : {instance: request.instance})}
 }

@@ -33,6 +33,7 @@ export function renderRunEvent(out: RunOutput, event: RunProgressEvent): void {
       out.note(`Ready: ${event.running.endpoint}`)
       if (event.running.http) out.note(`HTTP front door (payload ${event.running.http.format}): ${event.running.http.url}`)
       if (event.running.inspector) out.note(inspectorNote(event.running.inspector))
+      if (event.running.instances) out.note(`${event.running.instances.length} warm instances: ${event.running.instances.map((i) => i.endpoint).join(', ')}`)
       out.note('(Ctrl-C stops and removes the container)')
       break
     case 'http-request':
