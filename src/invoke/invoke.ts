@@ -58,11 +58,9 @@ export interface InvokeReport {
  * and across processes (a lock file).
  */
 export async function invokeFunction(engine: ContainerClient, request: InvokeRequest): Promise<InvokeReport> {
-  if (request.port === undefined) {
-    const instances = await runningContainers(engine, request.dir)
-    if (instances.length > 1) return invokeFreeInstance(engine, instances, request)
-  }
-  const {container, port} = await resolveTarget(engine, request)
+  const instances = request.port === undefined ? await runningContainers(engine, request.dir) : undefined
+  if (instances && instances.length > 1) return invokeFreeInstance(engine, instances, request)
+  const {container, port} = await resolveTarget(engine, request, instances)
   const target: EmulatorAddress = {host: LOOPBACK, port}
   // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
   await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? (container ? 30_000 : 5_000), ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
@@ -100,12 +98,12 @@ async function invokeFreeInstance(engine: ContainerClient, instances: ContainerI
   }
 }
 
-async function resolveTarget(engine: ContainerClient, request: InvokeRequest): Promise<{container?: string; port: number}> {
+async function resolveTarget(engine: ContainerClient, request: InvokeRequest, running?: ContainerInfo[]): Promise<{container?: string; port: number}> {
   if (request.port !== undefined) {
     const info = await containerOnPort(engine, request.port)
     return {port: request.port, ...(info ? {container: info.id} : {})}
   }
-  const info = await projectContainer(engine, request.dir)
+  const info = await projectContainer(engine, request.dir, running)
   // The endpoint label names the emulator's port, also when the container publishes others (a debugger's).
   const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
   if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
