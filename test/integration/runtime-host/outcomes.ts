@@ -18,6 +18,12 @@ export interface OutcomeOptions {
    * JavaScript on either architecture, so a run may leave them to another target.
    */
   moduleLoading?: boolean
+  /**
+   * Also response streaming and the JSON log format: the runtime client's and the emulator's
+   * JavaScript, compared with AWS's emulator on the host and run in a real container by the
+   * front door's tests, so a run in every image may leave them out.
+   */
+  streamingAndLogFormats?: boolean
 }
 
 /**
@@ -25,7 +31,7 @@ export interface OutcomeOptions {
  * everything must answer the same from limg's emulator and AWS's.
  */
 export function describeRuntimeOutcomes(label: string, createTarget: () => RuntimeTarget, options: OutcomeOptions = {}): void {
-  const {emulator = 'limg', moduleLoading = true} = options
+  const {emulator = 'limg', moduleLoading = true, streamingAndLogFormats = true} = options
   describe(`Lambda runtime outcomes (${label})`, function () {
     this.timeout(60_000)
     let target: RuntimeTarget
@@ -42,9 +48,9 @@ export function describeRuntimeOutcomes(label: string, createTarget: () => Runti
     describeOutcomes(suite)
     describeHandlerStyles(suite)
     if (moduleLoading) describeEsModules(suite)
-    describeContextAndLogs(suite)
+    describeContextAndLogs(suite, {logFormats: streamingAndLogFormats})
     describeHttpSurface(suite)
-    describeStreaming(suite)
+    if (streamingAndLogFormats) describeStreaming(suite)
   })
 }
 
