@@ -9,7 +9,7 @@
 for arg in "$@"; do shift; set -- "$@" ":$arg"; done
 exec node "$0" :limg-launcher "$@"
 */
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {installProcessEdge} from '../dist/cli/process-edge.js'
 
 // The shell part above passes ":limg-launcher" first and every argument with a ":" in front;
@@ -17,19 +17,29 @@ import {installProcessEdge} from '../dist/cli/process-edge.js'
 const LAUNCHER = ':limg-launcher'
 if (process.argv[2] === LAUNCHER) process.argv.splice(2, Infinity, ...process.argv.slice(3).map((arg) => arg.slice(1)))
 const argv = process.argv.slice(2)
+const ROOT_HELP = new URL('../dist/root-help.txt', import.meta.url)
 
 // Signals, broken pipes and uncaught errors are limg's from here on, before oclif loads: a
 // Ctrl-C while it loads ends with one line and 130, not a silent default kill.
 const edge = installProcessEdge(argv)
 
+// oclif's own version text.
+const versionLine = () => {
+  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  return `limg/${version} ${process.platform}-${process.arch} node-${process.version}`
+}
+
 if (argv.length === 1 && argv[0] === '--version') {
   // Answered without loading oclif: scripts call `limg --version` often, and oclif's start-up
-  // costs more than the rest of this answer. Same text as oclif's own version output.
-  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  process.stdout.write(`limg/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+  // costs more than the rest of this answer.
+  process.stdout.write(`${versionLine()}\n`)
+} else if (!process.stdout.isTTY && !process.env.OCLIF_COLUMNS && (argv.length === 0 || (argv.length === 1 && argv[0] === '--help')) && existsSync(ROOT_HELP)) {
+  // The root help to a pipe (scripts, editors) is the text oclif printed there at build
+  // time (scripts/write-manifest.js); a terminal gets oclif's own, fitted to its width.
+  process.stdout.write(readFileSync(ROOT_HELP, 'utf8').replace('%VERSION%', versionLine()))
 } else {
   // oclif's run and flush rather than its execute, whose error handler prints what fails
   // outside a command (an unknown command) in oclif's own format, ignoring --json.
-  const {flush, run} = await import('@oclif/core')
+  const {flush, run} = await import('../dist/cli/oclif.js')
   await run(argv, import.meta.url).then(() => flush(), (error) => edge.exitWith(error))
 }

@@ -1,4 +1,4 @@
-import {cp, readFile, writeFile} from 'node:fs/promises'
+import {appendFile, cp, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {ensureBaseImage} from '../../test/support/base-images.js'
 import {type CaseResult, type Row, median} from '../lib/report.js'
@@ -24,6 +24,8 @@ export async function templateCase(session: BenchSession, runs: number): Promise
   const samDir = join(root, 'fn-sam')
   await cp(limgDir, samDir, {recursive: true})
   await cp(CA_BUNDLE, join(samDir, '.bench-ca.pem'))
+  // limg init's .dockerignore keeps *.pem out at any depth: this one CA goes in, as limg's does.
+  await appendFile(join(samDir, '.dockerignore'), '\n!.bench-ca.pem\n')
   const samDockerfile = join(root, 'sam.Dockerfile')
   const samText = await readFile(join(BENCH_TEMPLATES, 'sam-nodejs.Dockerfile'), 'utf8')
   // limg's build ends in one LABEL step too; this one carries the bench label for clean-up.

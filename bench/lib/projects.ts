@@ -1,4 +1,4 @@
-import {cp, mkdir, readFile, writeFile} from 'node:fs/promises'
+import {appendFile, cp, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {withLabels} from '../../src/build/build.js'
@@ -43,6 +43,9 @@ export async function addDependencies(dir: string): Promise<void> {
 export async function dockerTwin(source: string, dest: string): Promise<void> {
   await cp(source, dest, {recursive: true})
   await cp(CA_BUNDLE, join(dest, CONTEXT_CA_PATH))
+  // The .dockerignore limg init writes keeps *.pem out at any depth; limg adds its CA after
+  // the rules, so the twin lets that one file through.
+  await appendFile(join(dest, '.dockerignore'), `\n!${CONTEXT_CA_PATH}\n`)
 }
 
 export interface LimgDockerfile {

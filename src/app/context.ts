@@ -20,8 +20,8 @@ export interface AwsSettings {
 /**
  * What every use-case runs with: the process's environment, Ctrl-C as a signal, a place to
  * say what the user should know, and the outside systems' clients, each made once, here and
- * nowhere else, and only when a use-case first asks for it (dockerode and the AWS SDK cost
- * a fifth of a second to load, which `limg init` and `--help` should not pay).
+ * nowhere else, and only when a use-case first asks for it (the AWS SDK costs a fifth of a
+ * second to load, which `limg init` and `--help` should not pay).
  */
 export interface AppContext {
   readonly env: NodeJS.ProcessEnv

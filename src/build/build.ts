@@ -6,13 +6,14 @@ import {projectImageTag} from '../config/image-tag.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {resolveDockerfile} from '../dockerfile/index.js'
 import {withoutCaEnvironment} from '../dockerfile/own-dockerfile.js'
+import {EngineApiError} from '../docker/engine-http.js'
 import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
 import {proxyBuildArgs} from './build-args.js'
-import {checkArchitecture, checkHandlerFile, checkSize} from './checks.js'
+import {checkArchitecture, checkHandlerFile, checkSize, handlerContextFiles} from './checks.js'
 import type {BuildProgressEvent} from './events.js'
-import {type BuildSettings, recordLastBuild} from './last-build.js'
+import {type BuildSettings, readLastBuild, recordLastBuild} from './last-build.js'
 import {checkBaseRuntime, checkHandlerStyle} from './preflight.js'
 import {throwIfAborted} from '../util/abort.js'
 
@@ -116,7 +117,12 @@ export async function buildProject(engine: ImageClient, request: BuildRequest): 
   for (const file of dockerfile.install?.configFiles ?? []) {
     inject.push({path: `${INJECTED_INSTALL_CONFIG}/${file}`, content: await readFile(join(projectDir, file))})
   }
-  const context = packContext(projectDir, {inject, engineDrops: [INJECTED_DOCKERFILE]})
+  const context = packContext(projectDir, {
+    inject,
+    engineDrops: [INJECTED_DOCKERFILE],
+    ...(dockerfile.copiesContext ? {watch: handlerContextFiles(config.handler, config.template)} : {}),
+  })
+  const lastBuild = readLastBuild(projectDir, env)
   const buildArgs = {...proxyBuildArgs(env), ...(usesBaseArg ? dockerfile.buildArgs : {})}
   // Built untagged: the tag moves to the new image only once it has passed the checks below,
   // so a failed build leaves the previous good image under the tag (or none).
@@ -144,7 +150,10 @@ export async function buildProject(engine: ImageClient, request: BuildRequest): 
     if (!usesBaseArg && image.architecture !== arch.dockerArch) baseArch = (await engine.inspect(baseImage))?.architecture
     checkArchitecture(image, arch.id, baseImage, baseArch)
     checkSize(image)
-    const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name})
+    const handlerWarning = await checkHandlerFile(engine, image, config.template, dockerfile.source, {...request.extraLabels, 'limg.project': config.name}, {
+      ...(dockerfile.copiesContext ? {packed: context.packed} : {}),
+      checkedBefore: (await lastBuild)?.imageId === image.id,
+    })
     if (handlerWarning) warnings.push(handlerWarning)
     throwIfAborted(request.signal)
   } catch (error) {
@@ -221,8 +230,16 @@ function withStreamErrors<T>(stream: Readable, work: Promise<T>): Promise<T> {
     const onError = (error: Error): void =>
       reject(new BuildFailedError(`The build context could not be read: ${error.message}`, 'Check the files in the project folder, or exclude them in .dockerignore.', {cause: error}))
     stream.once('error', onError)
-    work.then(resolvePromise, reject).finally(() => stream.off('error', onError))
+    work
+      .then(resolvePromise, (error: unknown) => reject(refusedBuild(error)))
+      .finally(() => stream.off('error', onError))
   })
+}
+
+/** The engine refusing to start a build (a Dockerfile it cannot parse, a platform it lacks) is the build failing, in the engine's words. */
+function refusedBuild(error: unknown): unknown {
+  if (!(error instanceof EngineApiError)) return error
+  return new BuildFailedError(`The Docker engine refused the build: ${error.message}`, 'Fix the Dockerfile or the build settings it names, then build again.', {cause: error})
 }
 
 /**

@@ -47,12 +47,31 @@ export function handlerCandidates(image: ImageInfo, template: Template, source: 
   return {handler, paths: files.map((f) => posix.join(root, f))}
 }
 
-/** The handler's file must be in the image, or every invocation fails with Runtime.ImportModuleError. */
-export async function checkHandlerFile(engine: ImageClient, image: ImageInfo, template: Template, source: 'template' | 'project', labels: Record<string, string>): Promise<string | undefined> {
+/** What the build already knows without asking the engine to look inside the image. */
+export interface KnownContent {
+  /** The image's task root is the context as sent, and these context paths were in it. */
+  packed?: Set<string>
+  /** The image passed this check before (the project's last good build had this ID). */
+  checkedBefore?: boolean
+}
+
+/** The context paths the handler may be in, for packContext's `watch`: limg's template copies the context to the task root. */
+export function handlerContextFiles(handler: string, template: Template): string[] {
+  return isHandler(handler) ? locateHandler(handler, template).imageFiles : []
+}
+
+/**
+ * The handler's file must be in the image, or every invocation fails with Runtime.ImportModuleError.
+ * Read from what the build already knows where it can be (an image copied from the context, an
+ * image ID that passed before); otherwise a container is created, asked and removed.
+ */
+export async function checkHandlerFile(engine: ImageClient, image: ImageInfo, template: Template, source: 'template' | 'project', labels: Record<string, string>, known: KnownContent = {}): Promise<string | undefined> {
   const candidates = handlerCandidates(image, template, source)
   if (!candidates) {
     return image.cmd.length === 0 ? 'The image has no CMD; Lambda needs the handler (CMD ["index.handler"]) unless the function configuration sets it.' : undefined
   }
+  if (known.checkedBefore) return undefined
+  if (known.packed && handlerContextFiles(candidates.handler, template).some((file) => known.packed?.has(file))) return undefined
   const found = await engine.existingPaths(image.id, candidates.paths, labels)
   if (found.length > 0) return undefined
   throw new BuildFailedError(

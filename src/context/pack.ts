@@ -21,6 +21,8 @@ export interface PackContextOptions {
    * the engine applies only to the Dockerfile and `.dockerignore` themselves.
    */
   engineDrops?: string[]
+  /** Context paths (`index.js`, `src/app.mjs`) to report in `packed` when the stream carries them as files. */
+  watch?: string[]
 }
 
 export interface PackedContext {
@@ -29,6 +31,8 @@ export interface PackedContext {
   stats: {files: number; bytes: number}
   /** Secrets the deny list kept out, filled as the stream is read. */
   secrets: SecretReport
+  /** Which of the watched paths the stream carried as files, known once it has ended. */
+  packed: Set<string>
 }
 
 export const DOCKERIGNORE = '.dockerignore'
@@ -52,6 +56,8 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
   const drops = options.engineDrops ?? []
   if (drops.length > 0) injected.set(DOCKERIGNORE, engineIgnoreText(ignoreText, drops))
   const stats = {files: 0, bytes: 0}
+  const watched = new Set(options.watch ?? [])
+  const packed = new Set<string>()
 
   const secrets = new SecretFilter(matcher)
 
@@ -74,6 +80,7 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
       if (header.type === 'file') {
         stats.files += 1
         stats.bytes += header.size ?? 0
+        if (watched.has(header.name)) packed.add(header.name)
       }
       return {...header, uid: 0, gid: 0, uname: '', gname: ''}
     },
@@ -82,8 +89,8 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
       appendInjected(pack, [...injected.entries()], stats)
     },
   }
-  // tar-stream's Pack is a streamx Readable, which Node's pipe and dockerode take as a stream.
-  return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats, secrets: secrets.report}
+  // tar-stream's Pack is a streamx Readable, which Node's pipe takes as a stream.
+  return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats, secrets: secrets.report, packed}
 }
 
 function appendInjected(pack: Pack, files: Array<[string, string | Buffer]>, stats: {files: number; bytes: number}): void {

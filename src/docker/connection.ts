@@ -2,15 +2,15 @@ import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {STATUS_CODES} from 'node:http'
-import type {DockerOptions} from 'dockerode'
 import {EngineUnavailableError, InvalidInputError} from '../errors/index.js'
+import type {EngineTransport} from './engine-http.js'
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock'
 /** How long the engine has to answer a ping or a plain API call, unless LIMG_ENGINE_TIMEOUT says otherwise. */
 export const DEFAULT_ENGINE_TIMEOUT_SECONDS = 30
 
 export interface EngineConnection {
-  options: DockerOptions
+  transport: EngineTransport
   /** Where limg tried to reach the engine, for messages: `unix:///var/run/docker.sock`, `tcp://host:2376`. */
   target: string
   /**
@@ -46,10 +46,10 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): EngineC
 
 function connectionTarget(env: NodeJS.ProcessEnv): EngineConnection {
   const host = env.DOCKER_HOST?.trim()
-  if (!host) return {options: {socketPath: DEFAULT_SOCKET}, target: `unix://${DEFAULT_SOCKET}`}
+  if (!host) return {transport: {socketPath: DEFAULT_SOCKET}, target: `unix://${DEFAULT_SOCKET}`}
   if (host.startsWith('unix://')) {
     const socketPath = host.slice('unix://'.length) || DEFAULT_SOCKET
-    return {options: {socketPath}, target: `unix://${socketPath}`}
+    return {transport: {socketPath}, target: `unix://${socketPath}`}
   }
   let url: URL
   try {
@@ -62,14 +62,9 @@ function connectionTarget(env: NodeJS.ProcessEnv): EngineConnection {
     )
   }
   if (url.protocol === 'ssh:') {
+    const username = decodeURIComponent(url.username)
     return {
-      options: {
-        protocol: 'ssh',
-        host: url.hostname,
-        port: url.port || 22,
-        username: decodeURIComponent(url.username) || undefined,
-        sshOptions: {agent: env.SSH_AUTH_SOCK},
-      } as DockerOptions,
+      transport: {ssh: {host: url.hostname, port: Number(url.port || 22), ...(username ? {username} : {}), ...(env.SSH_AUTH_SOCK ? {agent: env.SSH_AUTH_SOCK} : {})}},
       target: host,
     }
   }
@@ -78,26 +73,19 @@ function connectionTarget(env: NodeJS.ProcessEnv): EngineConnection {
     throw new InvalidInputError(`DOCKER_HOST="${host}" uses an unsupported scheme "${url.protocol}".`, 'Use unix://, tcp:// or ssh://.')
   }
   const tls = Boolean(env.DOCKER_TLS_VERIFY) || url.port === '2376' || url.protocol === 'https:'
-  const options: DockerOptions = {
-    protocol: tls ? 'https' : 'http',
-    host: url.hostname,
-    port: url.port || (tls ? 2376 : 2375),
+  const endpoint = {host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375))}
+  if (!tls) return {transport: endpoint, target: host}
+  const certPath = env.DOCKER_CERT_PATH || join(homedir(), '.docker')
+  try {
+    const read = (name: string): Buffer => readFileSync(join(certPath, name))
+    return {transport: {...endpoint, tls: {ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem')}}, target: host}
+  } catch (error) {
+    throw new EngineUnavailableError(
+      `DOCKER_TLS_VERIFY is set but the client certificates in ${certPath} (ca.pem, cert.pem, key.pem) cannot be read.`,
+      'Set DOCKER_CERT_PATH to the folder holding them.',
+      {cause: error},
+    )
   }
-  if (tls) {
-    const certPath = env.DOCKER_CERT_PATH || join(homedir(), '.docker')
-    try {
-      options.ca = readFileSync(join(certPath, 'ca.pem'))
-      options.cert = readFileSync(join(certPath, 'cert.pem'))
-      options.key = readFileSync(join(certPath, 'key.pem'))
-    } catch (error) {
-      throw new EngineUnavailableError(
-        `DOCKER_TLS_VERIFY is set but the client certificates in ${certPath} (ca.pem, cert.pem, key.pem) cannot be read.`,
-        'Set DOCKER_CERT_PATH to the folder holding them.',
-        {cause: error},
-      )
-    }
-  }
-  return {options, target: host}
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE'])

@@ -1,21 +1,39 @@
-import type {IncomingMessage} from 'node:http'
 import {Readable} from 'node:stream'
-import type Docker from 'dockerode'
-import {asEngineError} from './connection.js'
 import type {ContainerClient, ContainerInfo, ContainerSpec, ContainerSummary, LogOptions, LogReader} from './containers.js'
-import {type LogLine, demuxLines, engineCall} from './streams.js'
+import {type EngineHttp, engineStatus} from './engine-http.js'
+import {type LogLine, demuxLines} from './streams.js'
 
-/** The {@link ContainerClient} over dockerode; made by connectDocker, never handed out. */
+/** What the engine answers to GET /containers/{id}/json, the part limg reads. */
+interface InspectAnswer {
+  Id: string
+  Name: string
+  Config: {Image: string; Labels?: Record<string, string> | null}
+  State: {Running: boolean; Status: string; ExitCode: number; OOMKilled: boolean; StartedAt: string; FinishedAt: string}
+  NetworkSettings?: {Ports?: Record<string, Array<{HostIp: string; HostPort: string}> | null>}
+}
+
+interface ListRow {
+  Id: string
+  Names: string[]
+  Labels?: Record<string, string> | null
+  State: string
+  Created: number
+}
+
+/** The {@link ContainerClient} over the Engine API; made by connectDocker, never handed out. */
 export class DockerContainers implements ContainerClient {
-  constructor(
-    private readonly docker: Docker,
-    readonly target: string,
-  ) {}
+  constructor(private readonly engine: EngineHttp) {}
+
+  get target(): string {
+    return this.engine.target
+  }
 
   async create(spec: ContainerSpec): Promise<string> {
-    const container = await this.call(() =>
-      this.docker.createContainer({
-        name: spec.name,
+    const created = await this.engine.call<{Id: string}>({
+      method: 'POST',
+      path: '/containers/create',
+      query: {name: spec.name},
+      json: {
         Image: spec.image,
         Env: spec.env,
         Labels: spec.labels,
@@ -29,22 +47,22 @@ export class DockerContainers implements ContainerClient {
             ...Object.fromEntries((spec.extraPorts ?? []).map((p) => [p.containerPort, [{HostIp: spec.hostIp, HostPort: String(p.hostPort)}]])),
           },
         },
-      }),
-    )
-    return container.id
+      },
+    })
+    return created.Id
   }
 
   async start(id: string): Promise<void> {
-    await this.call(() => this.docker.getContainer(id).start())
+    await this.engine.call({method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`})
   }
 
   async inspect(id: string): Promise<ContainerInfo | undefined> {
-    let info: Docker.ContainerInspectInfo
+    let info: InspectAnswer
     try {
-      info = await this.docker.getContainer(id).inspect()
+      info = await this.engine.call<InspectAnswer>({method: 'GET', path: `/containers/${encodeURIComponent(id)}/json`})
     } catch (error) {
-      if ((error as {statusCode?: number}).statusCode === 404) return undefined
-      throw asEngineError(error, this.target)
+      if (engineStatus(error) === 404) return undefined
+      throw error
     }
     const bindings = Object.values(info.NetworkSettings?.Ports ?? {}).find((b) => b && b.length > 0)
     const hostPort = bindings?.[0]?.HostPort ? Number(bindings[0].HostPort) : undefined
@@ -65,7 +83,7 @@ export class DockerContainers implements ContainerClient {
 
   async list(labels: Record<string, string>): Promise<ContainerSummary[]> {
     const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`)
-    const rows = await this.call(() => this.docker.listContainers({all: true, filters: {label}}))
+    const rows = await this.engine.call<ListRow[]>({method: 'GET', path: '/containers/json', query: {all: true, filters: JSON.stringify({label})}})
     return rows.map((row) => ({
       id: row.Id,
       name: (row.Names[0] ?? '').replace(/^\//, ''),
@@ -76,20 +94,20 @@ export class DockerContainers implements ContainerClient {
   }
 
   async stopAndRemove(id: string, graceSeconds = 2): Promise<void> {
-    const container = this.docker.getContainer(id)
+    const path = `/containers/${encodeURIComponent(id)}`
     try {
-      await container.stop({t: graceSeconds})
+      await this.engine.call({method: 'POST', path: `${path}/stop`, query: {t: graceSeconds}})
     } catch (error) {
       // 304: already stopped; 404: already gone.
-      const status = (error as {statusCode?: number}).statusCode
-      if (status !== 304 && status !== 404) throw asEngineError(error, this.target)
+      const status = engineStatus(error)
+      if (status !== 304 && status !== 404) throw error
     }
     try {
-      await container.remove({force: true, v: true})
+      await this.engine.call({method: 'DELETE', path, query: {force: true, v: true}})
     } catch (error) {
       // 409: the engine is already removing it.
-      const status = (error as {statusCode?: number}).statusCode
-      if (status !== 404 && status !== 409) throw asEngineError(error, this.target)
+      const status = engineStatus(error)
+      if (status !== 404 && status !== 409) throw error
     }
   }
 
@@ -99,13 +117,13 @@ export class DockerContainers implements ContainerClient {
       stdout: true,
       stderr: true,
       // The engine takes fractional seconds as text ("1700000000.250000").
-      ...(options.since !== undefined ? {since: options.since.toFixed(6) as unknown as number} : {}),
+      ...(options.since !== undefined ? {since: options.since.toFixed(6)} : {}),
       ...(options.tail !== undefined ? {tail: options.tail} : {}),
     }
-    const answer = await this.call(() => this.docker.getContainer(id).logs(query as Docker.ContainerLogsOptions & {follow: false}))
-    // dockerode answers a follow request with the live stream, any other with the whole log buffered.
-    const stream = Buffer.isBuffer(answer) ? Readable.from([answer]) : (answer as unknown as IncomingMessage)
-    return demuxLines(this.docker.modem, stream, onLine)
+    const path = `/containers/${encodeURIComponent(id)}/logs`
+    // A log read to its end answers in one piece and is bounded like any call; a followed one is a stream.
+    const stream = options.follow ? await this.engine.stream({method: 'GET', path, query}) : Readable.from([await this.engine.call<Buffer>({method: 'GET', path, query, raw: true})])
+    return demuxLines(stream, onLine)
   }
 
   async engineStartedAt(): Promise<Date | undefined> {
@@ -113,23 +131,24 @@ export class DockerContainers implements ContainerClient {
     // live-restore), so that network's creation time is the engine's start. No bridge (an
     // engine run with --bridge=none): not known.
     try {
-      const network = (await this.docker.getNetwork('bridge').inspect()) as {Created?: string}
+      const network = await this.engine.call<{Created?: string}>({method: 'GET', path: '/networks/bridge'})
       const created = network.Created ? new Date(network.Created) : undefined
       return created && !Number.isNaN(created.getTime()) ? created : undefined
     } catch (error) {
-      if ((error as {statusCode?: number}).statusCode === 404) return undefined
-      throw asEngineError(error, this.target)
+      if (engineStatus(error) === 404) return undefined
+      throw error
     }
   }
 
   async lastKillSignal(id: string, since: Date): Promise<number | undefined> {
-    let stream: NodeJS.ReadableStream & {destroy?: () => void}
+    const query = {
+      since: Math.floor(since.getTime() / 1000),
+      until: Math.ceil(Date.now() / 1000),
+      filters: JSON.stringify({container: [id], event: ['kill']}),
+    }
+    let stream: Readable
     try {
-      stream = (await this.docker.getEvents({
-        since: Math.floor(since.getTime() / 1000),
-        until: Math.ceil(Date.now() / 1000),
-        filters: JSON.stringify({container: [id], event: ['kill']}),
-      } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & {destroy?: () => void}
+      stream = await this.engine.stream({method: 'GET', path: '/events', query})
     } catch {
       return undefined
     }
@@ -138,7 +157,7 @@ export class DockerContainers implements ContainerClient {
       let read = ''
       const done = (): void => {
         clearTimeout(timer)
-        stream.destroy?.()
+        stream.destroy()
         resolve(read)
       }
       const timer = setTimeout(done, 2000)
@@ -157,9 +176,5 @@ export class DockerContainers implements ContainerClient {
       }
     }
     return signal
-  }
-
-  private call<T>(fn: () => Promise<T>): Promise<T> {
-    return engineCall(this.target, fn)
   }
 }

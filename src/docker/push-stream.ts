@@ -8,6 +8,16 @@ export interface RegistryAuth {
   serverAddress: string
 }
 
+/**
+ * The X-Registry-Auth header the engine reads the credentials from, for one request: JSON in
+ * base64 with the URL-safe alphabet and its padding (Go's base64.URLEncoding). Node's
+ * 'base64url' drops the padding, and an engine that cannot decode the header pushes anonymously.
+ */
+export function registryAuthHeader(auth: RegistryAuth): string {
+  const json = JSON.stringify({username: auth.username, password: auth.password, serveraddress: auth.serverAddress})
+  return Buffer.from(json).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')
+}
+
 export type LayerStatus = 'preparing' | 'waiting' | 'pushing' | 'pushed' | 'exists' | 'mounted' | 'retrying'
 
 /** One layer's progress during a push. `current` is bytes the engine has sent so far. */

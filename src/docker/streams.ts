@@ -1,5 +1,5 @@
 import type {IncomingMessage} from 'node:http'
-import {PassThrough, type Readable} from 'node:stream'
+import type {Readable} from 'node:stream'
 import {abortReason} from '../util/abort.js'
 import {asEngineError} from './connection.js'
 import {LineSplitter} from './line-splitter.js'
@@ -55,34 +55,24 @@ export interface LogLine {
   time?: string
 }
 
-/** What splits the engine's multiplexed stream into stdout and stderr: dockerode's own demultiplexer. */
-export interface Demultiplexer {
-  demuxStream(stream: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void
-}
-
 /**
  * Reads a container's multiplexed log (no TTY) as whole lines per stream, decoding UTF-8 across
  * frames; a last line without its newline is passed on when the stream ends. Resolves when the
  * log ends (the container stopped, or the buffered log has been read) or `stop` is called.
  */
-export function demuxLines(demux: Demultiplexer, stream: Readable, onLine: (line: LogLine) => void): {done: Promise<void>; stop(): void} {
-  const sink = (name: LogStreamName): {writable: PassThrough; splitter: LineSplitter} => {
-    const splitter = new LineSplitter((text) => onLine({stream: name, text}), {keepBlank: true})
-    const writable = new PassThrough()
-    writable.on('data', (chunk: Buffer) => splitter.write(chunk))
-    return {writable, splitter}
-  }
-  const out = sink('stdout')
-  const err = sink('stderr')
-  demux.demuxStream(stream, out.writable, err.writable)
+export function demuxLines(stream: Readable, onLine: (line: LogLine) => void): {done: Promise<void>; stop(): void} {
+  const out = new LineSplitter((text) => onLine({stream: 'stdout', text}), {keepBlank: true})
+  const err = new LineSplitter((text) => onLine({stream: 'stderr', text}), {keepBlank: true})
+  const frames = new FrameReader((streamType, payload) => (streamType === 2 ? err : out).write(payload))
+  stream.on('data', (chunk: Buffer) => frames.write(chunk))
   let finish: () => void = () => {}
   const done = new Promise<void>((resolve) => {
     let finished = false
     finish = (): void => {
       if (finished) return
       finished = true
-      out.splitter.end()
-      err.splitter.end()
+      out.end()
+      err.end()
       resolve()
     }
     stream.on('end', finish)
@@ -95,5 +85,38 @@ export function demuxLines(demux: Demultiplexer, stream: Readable, onLine: (line
       stream.destroy()
       finish()
     },
+  }
+}
+
+/**
+ * The Engine API's multiplexed stream: frames of an 8-byte header (the stream, 1 stdout or 2
+ * stderr, then the payload's length, big-endian, in bytes 4 to 7) and the payload, split
+ * anywhere across chunks. A header naming no stream means the log is not multiplexed (a
+ * container with a TTY): everything from there is stdout, as the engine's own client reads it.
+ * limg's own rather than docker-modem's demuxStream: that one comes with the modem, whose
+ * import loads ssh2, a cost every `limg invoke` would pay for thirty lines.
+ */
+export class FrameReader {
+  private pending: Buffer = Buffer.alloc(0)
+  private raw = false
+
+  constructor(private readonly onFrame: (streamType: number, payload: Buffer) => void) {}
+
+  write(chunk: Buffer): void {
+    if (this.raw) return this.onFrame(1, chunk)
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk])
+    while (this.pending.length >= 8) {
+      const streamType = this.pending[0] as number
+      if (streamType > 2) {
+        this.raw = true
+        const rest = this.pending
+        this.pending = Buffer.alloc(0)
+        return this.onFrame(1, rest)
+      }
+      const length = this.pending.readUInt32BE(4)
+      if (this.pending.length < 8 + length) return
+      this.onFrame(streamType, this.pending.subarray(8, 8 + length))
+      this.pending = this.pending.subarray(8 + length)
+    }
   }
 }

@@ -5,7 +5,7 @@ import type {ProjectConfig} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
 import {functionLayout} from '../project/layout.js'
 import type {InstallPlan} from '../project/package-manager.js'
-import {finalLambdaBase, rewriteOwnDockerfile} from './own-dockerfile.js'
+import {finalLambdaBase, parseInstructions, rewriteOwnDockerfile} from './own-dockerfile.js'
 import {renderDockerfile} from './render.js'
 
 /** The file name of a Dockerfile the project owns; when present, limg builds with it. */
@@ -39,6 +39,11 @@ export interface ResolvedDockerfile {
   replacedBases: Array<{from: string; to: string}>
   /** Things to say once per build: no lock file, where the CA went. */
   notes: string[]
+  /**
+   * True when the image's task root is the context as sent (limg's template without a build
+   * step): a file is then in the image exactly when the context carried it.
+   */
+  copiesContext: boolean
 }
 
 /**
@@ -59,6 +64,13 @@ export async function resolveDockerfile(projectDir: string, config: ProjectConfi
   const path = explicit === undefined ? resolve(join(projectDir, PROJECT_DOCKERFILE)) : isAbsolute(explicit) ? explicit : resolve(projectDir, explicit)
   const own = await readIfPresent(path)
   if (own !== undefined) {
+    // An empty file (`limg dockerfile > Dockerfile` run in the project makes one before limg reads it) builds nothing.
+    if (!parseInstructions(own).some((instruction) => instruction.keyword === 'FROM')) {
+      throw new InvalidInputError(
+        `${path} has no FROM instruction${own.trim() === '' ? ' (it is empty)' : ''}, so there is nothing to build.`,
+        `Replace it with limg's template (\`limg dockerfile --write --force\`), or delete it to build with the template.`,
+      )
+    }
     const base = finalLambdaBase(own)
     if (base?.major !== undefined && base.major !== runtime.major) {
       throw new InvalidInputError(
@@ -83,6 +95,7 @@ export async function resolveDockerfile(projectDir: string, config: ProjectConfi
       declaresBaseImageArg: declaresBaseImageArg(own),
       replacedBases: rewrite.replaced,
       notes,
+      copiesContext: false,
     }
   }
   if (explicit !== undefined) {
@@ -100,7 +113,7 @@ export async function resolveDockerfile(projectDir: string, config: ProjectConfi
     ...(options.caCertContextPath === undefined ? {} : {caCertContextPath: options.caCertContextPath}),
     ...(options.installConfigContextDir === undefined ? {} : {installConfigContextDir: options.installConfigContextDir}),
   })
-  return {...rendered, source: 'template', declaresBaseImageArg: true, install: layout.install, replacedBases: [], notes: layout.notes}
+  return {...rendered, source: 'template', declaresBaseImageArg: true, install: layout.install, replacedBases: [], notes: layout.notes, copiesContext: !layout.build}
 }
 
 /** True when a Dockerfile declares `ARG BASE_IMAGE` (with or without a default). */

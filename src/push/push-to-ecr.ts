@@ -1,7 +1,7 @@
 import type {Architecture} from '../catalog/runtimes.js'
 import type {ImageClient} from '../docker/images.js'
 import {PushStreamError, type PushStreamResult, type RegistryAuth} from '../docker/push-stream.js'
-import {InvalidInputError, LimgError, RegistryError} from '../errors/index.js'
+import {BuildFailedError, InvalidInputError, LimgError, RegistryError} from '../errors/index.js'
 import {type RegistryCredentials, TokenSource} from '../ecr/authorization.js'
 import type {EcrApi, RepositorySettings} from '../ecr/ecr-api.js'
 import {type CheckedManifest, checkManifest} from '../registry/manifest-check.js'
@@ -74,17 +74,21 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
 
   // First, so that a missing or malformed region is refused before any work starts.
   const region = await deps.ecr.region()
+  // The local image, the ECR token and the repository do not depend on each other: asked for
+  // at once, and their failures reported in this order whatever order they come in.
   emit({type: 'phase', phase: 'image', message: `Checking local image ${options.image}`})
-  const image = await resolveSourceImage(deps.images, options.image, options.arch, options.imageExplicit ?? false)
-  const tag = options.tag ?? contentTag(options.arch, image.id)
-
-  emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})
   const tokens = new TokenSource(deps.ecr, deps.now)
-  const first = await tokens.get()
-  const registry = first.registryHost
-
+  const [imageAnswer, tokenAnswer, repoAnswer] = await Promise.allSettled([
+    resolveSourceImage(deps.images, options.image, options.arch, options.imageExplicit ?? false),
+    tokens.get(),
+    ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository ?? true, region}),
+  ])
+  const image = settled(imageAnswer)
+  emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})
+  const registry = settled(tokenAnswer).registryHost
   emit({type: 'phase', phase: 'repository', message: `Repository ${options.repository}`})
-  const repo = await ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository ?? true, region})
+  const repo = settled(repoAnswer)
+  const tag = options.tag ?? contentTag(options.arch, image.id)
   if (!repo.created && repo.imageTagMutability !== options.settings.imageTagMutability) {
     warnings.push(`The repository ${options.repository} has ${repo.imageTagMutability} tags; limg's settings apply only to repositories it creates.`)
   }
@@ -112,10 +116,16 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
 
   const existing = await deps.ecr.findImageByTag(options.repository, tag)
   let alreadyPushed = false
+  // What the tag holds, read and checked once: when it is this image, that is the read-back too.
+  let held: CheckedManifest | undefined
   if (existing) {
-    const remoteConfig = await withRegistry('read the existing tag', (http) => configDigestOf(http, options.repository, tag))
+    held = await withRegistry('read the existing tag', (http) => checkManifest(http, options.repository, tag, options.arch)).catch((error: unknown) => {
+      // Another image under the tag (another architecture, an index) is the immutability question below, not a failure.
+      if (error instanceof BuildFailedError) return undefined
+      throw error
+    })
     // A local image id is its config digest, so equal digests mean the tag already holds this image.
-    alreadyPushed = remoteConfig === image.id
+    alreadyPushed = held?.configDigest === image.id
     if (!alreadyPushed && repo.imageTagMutability === 'IMMUTABLE') {
       throw new RegistryError(
         `The tag ${tag} already exists in the immutable repository ${options.repository} and holds a different image (${existing.digest}).`,
@@ -125,9 +135,16 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
   }
 
   let pushed: PushStreamResult
-  if (existing && alreadyPushed) {
+  let readBack: Promise<CheckedManifest>
+  const verify = (): Promise<CheckedManifest> => {
+    emit({type: 'phase', phase: 'verify', message: `Reading back ${remoteRef}:${tag}`})
+    return withRegistry('read back the manifest', (http) => checkManifest(http, options.repository, tag, options.arch))
+  }
+  if (existing && alreadyPushed && held) {
     emit({type: 'phase', phase: 'push', message: `${remoteRef}:${tag} already holds this image; nothing to push`})
     pushed = {digest: existing.digest, layers: {pushed: 0, existing: 0}, bytesUploaded: 0}
+    emit({type: 'phase', phase: 'verify', message: `Reading back ${remoteRef}:${tag}`})
+    readBack = Promise.resolve(held)
   } else {
     emit({type: 'phase', phase: 'push', message: `Pushing ${remoteRef}:${tag}`})
     // The engine pushes only by a name that carries the registry: that name is given for this
@@ -138,6 +155,9 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     try {
       pushed = await pushWithRenewal(deps.images, tokens, remoteRef, tag, emit, {delaysMs, signal: options.signal, onRetry: retryNotice('push')})
       failed = false
+      // Read back while the local name is put back: the two do not depend on each other.
+      readBack = verify()
+      readBack.catch(() => {})
     } finally {
       const warning = await restoreRegistryTag(deps, `${remoteRef}:${tag}`, remoteRef, tag, image.id, previous?.id).catch((error: unknown) =>
         failed ? undefined : `Could not remove the local name ${remoteRef}:${tag} after the push: ${(error as Error).message}`,
@@ -146,8 +166,7 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     }
   }
 
-  emit({type: 'phase', phase: 'verify', message: `Reading back ${remoteRef}:${tag}`})
-  const checked: CheckedManifest = await withRegistry('read back the manifest', (http) => checkManifest(http, options.repository, tag, options.arch))
+  const checked = await readBack
   if (checked.digest !== pushed.digest) {
     throw new RegistryError(
       `The registry holds ${checked.digest} under ${tag}, not the pushed ${pushed.digest}.`,
@@ -178,6 +197,12 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
  * image. Returns a warning when the name must stay because it is the image's only one (an
  * image pushed by id), since removing it would delete the image.
  */
+/** The value of a settled promise, or its reason thrown. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason
+  return result.value
+}
+
 async function restoreRegistryTag(
   deps: PushDependencies,
   ref: string,
@@ -198,12 +223,6 @@ async function restoreRegistryTag(
   }
   await deps.images.untag(ref)
   return undefined
-}
-
-async function configDigestOf(http: Pick<RegistryHttp, 'manifest'>, repository: string, tag: string): Promise<string | undefined> {
-  const manifest = await http.manifest(repository, tag)
-  const config = manifest.json.config as {digest?: unknown} | undefined
-  return typeof config?.digest === 'string' ? config.digest : undefined
 }
 
 async function pushWithRenewal(

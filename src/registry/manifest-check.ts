@@ -4,6 +4,8 @@ import {MEDIA_TYPES, type RegistryHttp} from './registry-http.js'
 
 export interface CheckedManifest {
   digest: string
+  /** The image config's digest: a local image's ID when the registry holds that image. */
+  configDigest: string
   mediaType: string
   /** The image config's architecture, `amd64` or `arm64`. */
   architecture: string
@@ -56,6 +58,7 @@ export async function checkManifest(
   const layers = Array.isArray(manifest.json.layers) ? (manifest.json.layers as {size?: number}[]) : []
   return {
     digest: manifest.digest,
+    configDigest: config.digest,
     mediaType,
     architecture,
     os,

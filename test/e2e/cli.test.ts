@@ -1,4 +1,5 @@
 import {strict as assert} from 'node:assert'
+import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {limg} from '../support/cli.js'
@@ -20,6 +21,16 @@ describe('the command line (e2e)', function () {
     const run = await limg(['--help'], cwd)
     assert.equal(run.exitCode, 0)
     for (const command of COMMANDS) assert.match(run.stdout, new RegExp(`^\\s+${command.split(' ')[0]}\\b`, 'm'), command)
+  })
+
+  it('prints to a pipe the root help oclif prints, with the version line of the Node.js it runs on', async () => {
+    assert.ok(existsSync('dist/root-help.txt'), 'npm run build writes the root help')
+    const served = await limg(['--help'], cwd)
+    // OCLIF_COLUMNS=80 (a pipe's width) takes oclif's own path.
+    const oclif = await limg(['--help'], cwd, {env: {OCLIF_COLUMNS: '80'}})
+    assert.equal(served.stdout, oclif.stdout)
+    assert.match(served.stdout, new RegExp(`limg/\\S+ ${process.platform}-${process.arch} node-${process.version.replace(/\./g, '\\.')}`))
+    assert.equal((await limg([], cwd)).stdout, served.stdout)
   })
 
   for (const command of COMMANDS) {

@@ -45,6 +45,8 @@ export class FakeImages implements ImageClient {
   buildId: string | undefined
   /** Paths `existingPaths` says exist, in any image. */
   paths: string[] = []
+  /** How many times `existingPaths` was asked. */
+  pathChecks = 0
   pullFails = false
   /** Thrown by the next pushes, in order. */
   pushFailures: Error[] = []
@@ -113,6 +115,7 @@ export class FakeImages implements ImageClient {
   }
 
   async existingPaths(_image: string, paths: string[]): Promise<string[]> {
+    this.pathChecks += 1
     return paths.filter((p) => this.paths.includes(p))
   }
 }

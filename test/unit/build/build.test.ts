@@ -98,7 +98,27 @@ describe('buildProject', () => {
 
   it('fails when the handler file is not in the image', async () => {
     images.paths = []
+    await rm(join(dir, 'index.js'))
     await assert.rejects(buildProject(images, {projectDir: dir, config: {...config(), baseImage: 'base:amd64'}, env: env()}), /handler "index.handler" is not in the image/)
+    assert.equal(images.pathChecks, 1)
+  })
+
+  it('reads the handler file from the context it sent when the template copies the context, and does not ask the engine', async () => {
+    images.paths = []
+    await buildProject(images, {projectDir: dir, config: {...config(), baseImage: 'base:amd64'}, env: env()})
+    assert.equal(images.pathChecks, 0)
+  })
+
+  it('asks the engine once for an image of a project Dockerfile, and not again for the same image ID', async () => {
+    await writeFile(join(dir, 'Dockerfile'), 'FROM base:amd64\nCOPY . .\nCMD ["index.handler"]\n')
+    images.paths = ['/var/task/index.js']
+    await buildProject(images, {projectDir: dir, config: config(), env: env()})
+    await buildProject(images, {projectDir: dir, config: config(), env: env()})
+    assert.equal(images.pathChecks, 1)
+    images.buildId = 'sha256:other'
+    images.nextBuild = image({id: 'sha256:other'})
+    await buildProject(images, {projectDir: dir, config: config(), env: env()})
+    assert.equal(images.pathChecks, 2)
   })
 
   it('fails over Lambda\'s 10 GB limit', async () => {
@@ -124,6 +144,7 @@ describe('buildProject', () => {
 
   it('leaves the tag alone when the image fails a check, and removes the refused image but not its cached layers', async () => {
     images.paths = []
+    await rm(join(dir, 'index.js'))
     await assert.rejects(buildProject(images, {projectDir: dir, config: {...config(), baseImage: 'base:amd64'}, env: env()}), /is not in the image/)
     assert.deepEqual(images.tagged, [])
     assert.deepEqual(images.removed, [{ref: 'sha256:img', keepParents: true}])
@@ -131,6 +152,7 @@ describe('buildProject', () => {
 
   it('keeps an image the engine already names (an identical earlier build) when a check fails', async () => {
     images.paths = []
+    await rm(join(dir, 'index.js'))
     images.nextBuild = image({repoTags: ['my_fn:x86_64']})
     await assert.rejects(buildProject(images, {projectDir: dir, config: {...config(), baseImage: 'base:amd64'}, env: env()}), /is not in the image/)
     assert.deepEqual(images.removed, [])

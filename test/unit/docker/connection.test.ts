@@ -7,24 +7,26 @@ import {EngineUnavailableError} from '../../../src/errors/index.js'
 
 describe('engine connection', () => {
   it('defaults to the local socket', () => {
-    assert.deepEqual(connectionFromEnv({}), {options: {socketPath: '/var/run/docker.sock'}, target: 'unix:///var/run/docker.sock', timeoutMs: 30_000})
+    assert.deepEqual(connectionFromEnv({}), {transport: {socketPath: '/var/run/docker.sock'}, target: 'unix:///var/run/docker.sock', timeoutMs: 30_000})
   })
 
   it('reads unix://, tcp:// and ssh:// from DOCKER_HOST', () => {
-    assert.deepEqual(connectionFromEnv({DOCKER_HOST: 'unix:///tmp/d.sock'}).options, {socketPath: '/tmp/d.sock'})
-    assert.deepEqual(connectionFromEnv({DOCKER_HOST: 'tcp://10.0.0.5:2375'}).options, {protocol: 'http', host: '10.0.0.5', port: '2375'})
+    assert.deepEqual(connectionFromEnv({DOCKER_HOST: 'unix:///tmp/d.sock'}).transport, {socketPath: '/tmp/d.sock'})
+    assert.deepEqual(connectionFromEnv({DOCKER_HOST: 'tcp://10.0.0.5:2375'}).transport, {host: '10.0.0.5', port: 2375})
+    assert.deepEqual(connectionFromEnv({DOCKER_HOST: 'tcp://10.0.0.5'}).transport, {host: '10.0.0.5', port: 2375})
     const ssh = connectionFromEnv({DOCKER_HOST: 'ssh://builder@remote:2222', SSH_AUTH_SOCK: '/agent'})
     assert.equal(ssh.target, 'ssh://builder@remote:2222')
-    assert.deepEqual(ssh.options, {protocol: 'ssh', host: 'remote', port: '2222', username: 'builder', sshOptions: {agent: '/agent'}})
+    assert.deepEqual(ssh.transport, {ssh: {host: 'remote', port: 2222, username: 'builder', agent: '/agent'}})
   })
 
   it('uses TLS client certificates when DOCKER_TLS_VERIFY is set', () => {
     const dir = mkdtempSync(join(tmpdir(), 'limg-certs-'))
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, f), f)
-    const {options} = connectionFromEnv({DOCKER_HOST: 'tcp://engine:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir})
-    assert.equal(options.protocol, 'https')
-    assert.equal(String(options.ca), 'ca.pem')
-    assert.equal(String(options.key), 'key.pem')
+    const {transport} = connectionFromEnv({DOCKER_HOST: 'tcp://engine:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir})
+    assert.ok('tls' in transport && transport.tls, 'a TLS transport')
+    assert.equal(String(transport.tls.ca), 'ca.pem')
+    assert.equal(String(transport.tls.cert), 'cert.pem')
+    assert.equal(String(transport.tls.key), 'key.pem')
     assert.throws(
       () => connectionFromEnv({DOCKER_HOST: 'tcp://engine:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'missing')}),
       EngineUnavailableError,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {type LayerEvent, PushStreamError, PushStreamParser, classifyPushError} from '../../../src/docker/push-stream.js'
+import {type LayerEvent, PushStreamError, PushStreamParser, classifyPushError, registryAuthHeader} from '../../../src/docker/push-stream.js'
 
 const lines = (...objects: object[]): string => objects.map((o) => JSON.stringify(o)).join('\n') + '\n'
 
@@ -56,5 +56,17 @@ describe('PushStreamParser', () => {
     assert.equal(classifyPushError('denied: Your authorization token has expired. Reauthenticate and try again.'), 'unauthorized')
     assert.equal(classifyPushError('Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused'), 'unreachable')
     assert.equal(classifyPushError('tag invalid: The image tag already exists'), 'other')
+  })
+})
+
+describe('registryAuthHeader', () => {
+  it("encodes the credentials as the engine decodes them: URL-safe base64 with its padding", () => {
+    // A password whose JSON encodes to + and / in standard base64, and needs padding.
+    const auth = {username: 'AWS', password: '>>>???~~', serverAddress: 'https://1.dkr.ecr.eu-west-1.amazonaws.com'}
+    const header = registryAuthHeader(auth)
+    assert.match(header, /^[A-Za-z0-9_-]+=*$/)
+    assert.equal(header.length % 4, 0)
+    assert.ok(header.includes('-') || header.includes('_'), header)
+    assert.deepEqual(JSON.parse(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString()), {username: 'AWS', password: '>>>???~~', serveraddress: auth.serverAddress})
   })
 })

@@ -1,6 +1,5 @@
 import {strict as assert} from 'node:assert'
 import {PassThrough} from 'node:stream'
-import Dockerode from 'dockerode'
 import {type LogLine, demuxLines} from '../../../src/docker/streams.js'
 
 function frame(stream: 1 | 2, text: string): Buffer {
@@ -12,13 +11,10 @@ function frame(stream: 1 | 2, text: string): Buffer {
 }
 
 describe('container log lines', () => {
-  // The demultiplexer dockerode's client uses; making one connects to nothing.
-  const modem = new Dockerode({socketPath: '/nonexistent.sock'}).modem
-
   it('splits multiplexed frames into lines per stream, across chunk, frame and character boundaries', async () => {
     const lines: LogLine[] = []
     const stream = new PassThrough()
-    const reader = demuxLines(modem, stream, (l) => lines.push(l))
+    const reader = demuxLines(stream, (l) => lines.push(l))
     const raw = Buffer.concat([frame(1, 'START RequestId: a Version: $LATEST\nhal'), frame(2, 'oops\n'), frame(1, 'f line\r\n'), frame(1, '  kept indent\n\n'), frame(1, 'é tail')])
     for (let i = 0; i < raw.length; i += 5) stream.write(raw.subarray(i, i + 5))
     stream.end()
@@ -36,12 +32,40 @@ describe('container log lines', () => {
   it('stops reading when asked, and ends once', async () => {
     const lines: LogLine[] = []
     const stream = new PassThrough()
-    const reader = demuxLines(modem, stream, (l) => lines.push(l))
+    const reader = demuxLines(stream, (l) => lines.push(l))
     stream.write(frame(1, 'one\n'))
     await new Promise((resolve) => setImmediate(resolve))
     reader.stop()
     await reader.done
     assert.deepEqual(lines, [{stream: 'stdout', text: 'one'}])
     assert.equal(stream.destroyed, true)
+  })
+
+  it('reads a log that is not multiplexed (a container with a TTY) as stdout', async () => {
+    const lines: LogLine[] = []
+    const stream = new PassThrough()
+    const reader = demuxLines(stream, (l) => lines.push(l))
+    stream.end('plain text, no frames\nsecond\n')
+    await reader.done
+    assert.deepEqual(lines, [
+      {stream: 'stdout', text: 'plain text, no frames'},
+      {stream: 'stdout', text: 'second'},
+    ])
+  })
+
+  it('waits for a frame split inside its header and inside a large payload', async () => {
+    const lines: LogLine[] = []
+    const stream = new PassThrough()
+    const reader = demuxLines(stream, (l) => lines.push(l))
+    const big = 'x'.repeat(70_000)
+    const raw = Buffer.concat([frame(2, `${big}\n`), frame(1, 'after\n')])
+    stream.write(raw.subarray(0, 3))
+    stream.write(raw.subarray(3, 40_000))
+    stream.end(raw.subarray(40_000))
+    await reader.done
+    assert.deepEqual(lines, [
+      {stream: 'stderr', text: big},
+      {stream: 'stdout', text: 'after'},
+    ])
   })
 })

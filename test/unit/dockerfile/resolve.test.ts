@@ -41,6 +41,18 @@ describe('resolveDockerfile', () => {
     assert.deepEqual({text: result.text, source: result.source, path: result.path, declares: result.declaresBaseImageArg}, {text: own, source: 'project', path: join(dir, 'Dockerfile'), declares: false})
   })
 
+  it('refuses an empty Dockerfile, or one without FROM, before the engine sees it (input, exit 2)', async () => {
+    await writeFile(join(dir, 'Dockerfile'), '')
+    await assert.rejects(resolveDockerfile(dir, config), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError)
+      assert.match(error.message, /Dockerfile has no FROM instruction \(it is empty\)/)
+      assert.match(error.suggestion ?? '', /limg dockerfile --write --force/)
+      return true
+    })
+    await writeFile(join(dir, 'Dockerfile'), '# only a comment\nRUN true\n')
+    await assert.rejects(resolveDockerfile(dir, config), /has no FROM instruction, so there is nothing to build/)
+  })
+
   it('uses an explicit Dockerfile, relative to the project, and refuses a missing one', async () => {
     await writeFile(join(dir, 'Other.Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n')
     const result = await resolveDockerfile(dir, config, {dockerfilePath: 'Other.Dockerfile'})
