@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {readFile, unlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {extname, join} from 'node:path'
+import {dirname, extname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {LimgError, LocalRunError} from '../errors/index.js'
 import {sleep} from '../util/sleep.js'
@@ -42,11 +42,7 @@ export function recordFile(container: string, dir = defaultRecordDir()): string 
  * stops (it follows the container's log), and `limg stop` ends it through its record.
  */
 export async function startDetachedFrontDoor(spec: FrontDoorSpec, env: NodeJS.ProcessEnv = process.env): Promise<{port: number; pid: number}> {
-  // The entry beside this module (daemon.js when built; daemon.ts under a TypeScript loader,
-  // which process.execArgv carries).
-  const here = fileURLToPath(import.meta.url)
-  const entry = join(here, '..', `daemon${extname(here)}`)
-  const child = spawn(process.execPath, [...process.execArgv, entry, JSON.stringify(spec)], {
+  const child = spawn(process.execPath, [...process.execArgv, daemonEntry(), JSON.stringify(spec)], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     env,
@@ -64,6 +60,19 @@ export async function startDetachedFrontDoor(spec: FrontDoorSpec, env: NodeJS.Pr
     throw new LimgError(message.message, message.suggestion, 'LOCAL_RUN_FAILED', message.exitCode)
   }
   return {port: message.port, pid: child.pid ?? 0}
+}
+
+/**
+ * The front door's own entry: `dist/front/daemon.js` in the package (the build bundles it as an
+ * entry of its own, wherever this code lands), or `daemon.ts` beside this file under a
+ * TypeScript loader (the tests), which process.execArgv passes on.
+ */
+function daemonEntry(): string {
+  const here = fileURLToPath(import.meta.url)
+  if (extname(here) === '.ts') return join(dirname(here), 'daemon.ts')
+  let dir = dirname(here)
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return join(dir, 'dist', 'front', 'daemon.js')
 }
 
 /** Ends the detached front door of a container, if it has one; a record whose process is gone is removed. */
