@@ -11,6 +11,12 @@ export _HANDLER="$1"
 
 RUNTIME_ENTRYPOINT=/var/runtime/bootstrap
 if [ -z "${AWS_LAMBDA_RUNTIME_API}" ]; then
+  # The emulator runs on Node too: NODE_OPTIONS (an --inspect port, say) are the function's,
+  # so they go to the runtime by another name, which the emulator turns back.
+  if [ -n "${NODE_OPTIONS+set}" ]; then
+    export LIMG_RUNTIME_NODE_OPTIONS="$NODE_OPTIONS"
+    unset NODE_OPTIONS
+  fi
   exec /usr/local/bin/aws-lambda-rie "$RUNTIME_ENTRYPOINT"
 else
   exec "$RUNTIME_ENTRYPOINT"

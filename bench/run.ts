@@ -2,6 +2,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {buildCase} from './cases/build.js'
 import {contextCase} from './cases/context.js'
+import {frontDoorCase} from './cases/front-door.js'
 import {directCase} from './cases/direct.js'
 import {invokeCase} from './cases/invoke.js'
 import {pushCase} from './cases/push.js'
@@ -33,7 +34,8 @@ const CASES: Record<number, () => Promise<CaseResult>> = {
   4: () => contextCase(session, options.runs, options.contextFiles),
   5: () => invokeCase(session, options.runs, options.invocations),
   6: () => pushCase(session, options.runs),
-  7: () => directCase(session, options.runs),
+  7: () => frontDoorCase(session, options.runs, Math.min(options.invocations, 20)),
+  8: () => directCase(session, options.runs),
 }
 
 log(`limg bench ${session.id}: ${options.runs} runs per case; ${describeMachineLine(machine)}`)

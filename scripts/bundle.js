@@ -18,7 +18,8 @@ const entry = (file) => ({in: file, out: relative(src, file).replace(/\.ts$/, ''
 
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 await build({
-  entryPoints: [entry(join(src, 'cli', 'process-edge.ts')), entry(join(src, 'cli', 'oclif.ts')), ...commands.map(entry)],
+  // The detached HTTP front door runs as a process of its own (src/front/detached.ts starts it).
+  entryPoints: [entry(join(src, 'cli', 'process-edge.ts')), entry(join(src, 'cli', 'oclif.ts')), entry(join(src, 'front', 'daemon.ts')), ...commands.map(entry)],
   outdir: join(root, 'dist'),
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

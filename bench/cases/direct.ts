@@ -17,7 +17,7 @@ const REGION = 'eu-west-3'
 const NO_ENGINE = 'unix:///nonexistent/limg-bench-no-engine.sock'
 
 /**
- * Case 7: the direct builder beside the engine path, to one registry behind the ECR stand-in
+ * Case 8: the direct builder beside the engine path, to one registry behind the ECR stand-in
  * and a relay that counts the bytes sent. The offline base images are put into that registry
  * first (with docker push), as a base image in ECR is. Measured: a one-line handler change
  * built and pushed (`limg build --builder direct --push` with no engine, beside `limg build`
@@ -108,7 +108,7 @@ export async function directCase(session: BenchSession, runs: number): Promise<C
   const changeEngine = median(samples.get('change engine'))
   const armRatio = median(samples.get('cold arm64')) / median(samples.get('cold x86_64'))
   return {
-    id: 7,
+    id: 8,
     key: 'direct',
     title: 'Direct builder',
     available: true,

@@ -3,6 +3,7 @@ import {loadProjectConfig} from '../config/load.js'
 import {validateName} from '../config/schema.js'
 import {checkEvent, defaultEventFile, readEvent} from '../invoke/event.js'
 import {type InvokeReport, invokeFunction} from '../invoke/invoke.js'
+import type {StreamSink} from '../invoke/streamed.js'
 import {type RemoteInvokeReport, invokeRemote} from '../remote/invoke-remote.js'
 import {type AppContext, type AwsSettings, projectFolder} from './context.js'
 
@@ -12,6 +13,8 @@ export interface InvokeRequest {
   event?: string
   port?: number
   stdin?: NodeJS.ReadableStream
+  /** Hears a streamed response as it arrives. */
+  sink?: StreamSink
 }
 
 export type InvokeOutcomeReport = InvokeReport & {
@@ -31,6 +34,7 @@ export async function invoke(context: AppContext, request: InvokeRequest): Promi
     event,
     ...(request.port !== undefined ? {port: request.port} : {}),
     ...(context.signal ? {signal: context.signal} : {}),
+    ...(request.sink ? {sink: request.sink} : {}),
   })
   return {...report, eventFrom: source === undefined ? 'none' : source === '-' ? 'stdin' : source}
 }

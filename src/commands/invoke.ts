@@ -4,6 +4,7 @@ import {invoke, invokeRemoteFunction} from '../app/invoke.js'
 import type {LogLine} from '../docker/streams.js'
 import type {InvokeResult} from '../invoke/invoke.js'
 import {OUTCOME_EXIT_CODES} from '../invoke/outcome.js'
+import {printLogLine} from '../ui/readable-log.js'
 import type {RemoteInvokeResult} from '../remote/invoke-remote.js'
 
 export type {InvokeResult}
@@ -59,15 +60,18 @@ The emulator answers a function error and a timeout with status 200, so limg tel
         ...(flags.profile === undefined ? {} : {profile: flags.profile}),
       }))
     }
-    return this.present(await invoke(this.context, {dir: flags.dir, ...event, ...(flags.port === undefined ? {} : {port: flags.port})}))
+    // A streamed response goes to stdout as it arrives (with --json, only in the result).
+    const sink = this.jsonEnabled() ? undefined : {onStart: () => {}, onChunk: (chunk: Buffer) => process.stdout.write(chunk)}
+    return this.present(await invoke(this.context, {dir: flags.dir, ...event, ...(flags.port === undefined ? {} : {port: flags.port}), ...(sink ? {sink} : {})}))
   }
 
   /** The payload on stdout, the log on stderr, the outcome as the exit code: the same for a local and a remote invoke. */
   private present<R extends InvokeResult>(report: {result: R; body: string; logs: LogLine[]; eventFrom: string}): R {
     if (report.eventFrom === 'none') this.note('Sent {}: the project has no events/event.json or event.json (pass --event FILE).')
-    for (const line of report.logs) process.stderr.write(`${line.text}\n`)
+    for (const line of report.logs) printLogLine(process.stderr, line.text, this.jsonEnabled())
     if (!this.jsonEnabled()) {
-      process.stdout.write(report.body.endsWith('\n') || report.body === '' ? report.body : `${report.body}\n`)
+      if (report.result.streamed) process.stdout.write(report.body.endsWith('\n') || report.body === '' ? '' : '\n')
+      else process.stdout.write(report.body.endsWith('\n') || report.body === '' ? report.body : `${report.body}\n`)
       // One line: the outcome, and why when the container or the engine says.
       const diagnosis = report.result.diagnosis ? ` ${report.result.diagnosis}` : ''
       if (report.result.outcome !== 'success') this.note(`(${report.result.outcome}${report.result.statusCode ? `, HTTP ${report.result.statusCode}` : ''})${diagnosis}`)

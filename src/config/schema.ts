@@ -1,6 +1,8 @@
 import {ARCHITECTURE_IDS, RUNTIME_IDS, type Architecture, type RuntimeId, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import {InvalidInputError} from '../errors/index.js'
 import {validateHandler} from './handler.js'
+import {HTTP_CONFIG_KEYS, type HttpSettings, validateHttpSettings} from './http-settings.js'
+import {type LogSettings, validateLogSettings} from './log-settings.js'
 
 export type Template = 'commonjs' | 'esm' | 'typescript'
 export const BUILDERS = ['engine', 'direct'] as const
@@ -17,7 +19,7 @@ export interface EcrSettings {
 }
 
 /** limg.json, as validated: every field present. */
-export interface ProjectConfig {
+export interface ProjectConfig extends LogSettings {
   name: string
   runtime: RuntimeId
   arch: Architecture
@@ -46,6 +48,8 @@ export interface ProjectConfig {
   tags?: Record<string, string>
   /** MB of /tmp, 512 to 10240 as Lambda allows (Lambda's default 512). */
   ephemeralStorage?: number
+  /** How `limg run --http` shapes requests into events. */
+  http?: HttpSettings
 }
 
 /**
@@ -72,6 +76,10 @@ const PROJECT_KEYS = {
   description: true,
   tags: true,
   ephemeralStorage: true,
+  http: true,
+  logFormat: true,
+  logLevel: true,
+  systemLogLevel: true,
 } as const satisfies Record<keyof ProjectConfig, true>
 const ECR_KEYS = {repository: true, scanOnPush: true, imageTagMutability: true, maxImages: true} as const satisfies Record<keyof EcrSettings, true>
 
@@ -86,6 +94,7 @@ export function unknownKeyWarnings(raw: unknown, source: string): string[] {
   if (!isObject(raw)) return []
   const warnings = unknownKeys(raw, PROJECT_CONFIG_KEYS, '', source)
   if (isObject(raw.ecr)) warnings.push(...unknownKeys(raw.ecr, ECR_CONFIG_KEYS, 'ecr.', source))
+  if (isObject(raw.http)) warnings.push(...unknownKeys(raw.http, HTTP_CONFIG_KEYS, 'http.', source))
   return warnings
 }
 
@@ -238,6 +247,7 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
   const tags = r.tags === undefined ? undefined : validateTags(r.tags, source)
   const ephemeralStorage =
     r.ephemeralStorage === undefined ? undefined : validateInteger('ephemeralStorage', r.ephemeralStorage, LIMITS.ephemeralStorage.min, LIMITS.ephemeralStorage.max)
+  const http = r.http === undefined ? undefined : validateHttpSettings(r.http, source)
   return {
     name,
     runtime,
@@ -257,6 +267,8 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
     ...(description !== undefined ? {description} : {}),
     ...(tags ? {tags} : {}),
     ...(ephemeralStorage !== undefined ? {ephemeralStorage} : {}),
+    ...(http ? {http} : {}),
+    ...validateLogSettings(r, source),
   }
 }
 

@@ -12,6 +12,8 @@ export interface ContainerSpec {
   hostIp: string
   /** Undefined: the engine picks a free port. */
   hostPort?: number
+  /** More container ports published on `hostIp`, each on its host port (a debugger's, say). */
+  extraPorts?: Array<{containerPort: string; hostPort: number}>
 }
 
 export interface ContainerInfo {

@@ -37,12 +37,15 @@ export class DockerContainers implements ContainerClient {
         Image: spec.image,
         Env: spec.env,
         Labels: spec.labels,
-        ExposedPorts: {[spec.containerPort]: {}},
+        ExposedPorts: Object.fromEntries([spec.containerPort, ...(spec.extraPorts ?? []).map((p) => p.containerPort)].map((port) => [port, {}])),
         HostConfig: {
           Memory: spec.memoryBytes,
           // Lambda has no swap: a function over its memory is killed, not slowed down.
           MemorySwap: spec.memoryBytes,
-          PortBindings: {[spec.containerPort]: [{HostIp: spec.hostIp, HostPort: spec.hostPort ? String(spec.hostPort) : ''}]},
+          PortBindings: {
+            [spec.containerPort]: [{HostIp: spec.hostIp, HostPort: spec.hostPort ? String(spec.hostPort) : ''}],
+            ...Object.fromEntries((spec.extraPorts ?? []).map((p) => [p.containerPort, [{HostIp: spec.hostIp, HostPort: String(p.hostPort)}]])),
+          },
         },
       },
     })

@@ -1,15 +1,19 @@
-import type {ContainerClient} from '../docker/containers.js'
+import type {ContainerClient, ContainerInfo} from '../docker/containers.js'
 import {LocalRunError} from '../errors/index.js'
 import type {LogLine} from '../docker/streams.js'
 import {LOOPBACK, type EmulatorAddress} from '../run/emulator.js'
-import {containerOnPort, endpointPort, projectContainer} from '../run/find.js'
+import {containerOnPort, endpointPort, projectContainer, runningContainers} from '../run/find.js'
+import {throwIfAborted} from '../util/abort.js'
+import {sleep} from '../util/sleep.js'
 import {LABEL} from '../run/labels.js'
 import {engineStoppedAnswering, isEngineGone, whyStopped} from '../run/stopped.js'
 import {waitUntilReady} from '../run/wait-ready.js'
 import {postInvocation} from './http.js'
-import {acquireInvokeLock, type LockOptions} from './lock.js'
+import {type LockOptions, tryInvokeLock} from './lock.js'
 import {reportedRequest, startedRequest} from './log-lines.js'
 import {classifyReply, type Outcome} from './outcome.js'
+import type {StreamSink} from './streamed.js'
+import {inTurn} from './turns.js'
 
 export interface InvokeRequest {
   dir: string
@@ -22,6 +26,8 @@ export interface InvokeRequest {
   reportWaitMs?: number
   signal?: AbortSignal
   lock?: LockOptions
+  /** Hears a streamed response as it arrives (a handler wrapped with awslambda.streamifyResponse). */
+  sink?: StreamSink
 }
 
 export interface InvokeResult {
@@ -33,6 +39,8 @@ export interface InvokeResult {
   outcome: Outcome
   /** Why the emulator failed, when the container says: it exited, or ran out of memory. */
   diagnosis?: string
+  /** The function streamed its response: it went to the sink as it came. */
+  streamed?: true
 }
 
 export interface InvokeReport {
@@ -44,58 +52,77 @@ export interface InvokeReport {
   container?: string
 }
 
-const queues = new Map<string, Promise<unknown>>()
-
 /**
  * Sends one event to the project's running function and reports how it ended, with the
  * log lines it wrote. Invocations of one container take turns, in this process (a queue)
  * and across processes (a lock file).
  */
 export async function invokeFunction(engine: ContainerClient, request: InvokeRequest): Promise<InvokeReport> {
-  const {container, port} = await resolveTarget(engine, request)
+  const instances = request.port === undefined ? await runningContainers(engine, request.dir) : undefined
+  if (instances && instances.length > 1) return invokeFreeInstance(engine, instances, request)
+  const {container, port} = await resolveTarget(engine, request, instances)
   const target: EmulatorAddress = {host: LOOPBACK, port}
   // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
   await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? (container ? 30_000 : 5_000), ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
-  const key = container ?? `port-${port}`
-  const previous = queues.get(key) ?? Promise.resolve()
-  const mine = previous.catch(() => undefined).then(() => invokeLocked(engine, key, container, target, request))
-  queues.set(key, mine)
-  try {
-    return await mine
-  } finally {
-    if (queues.get(key) === mine) queues.delete(key)
+  return inTurn(invokeKey(container, port), {...request.lock, ...(request.signal ? {signal: request.signal} : {})}, () => invokeNow(engine, container, target, request))
+}
+
+/** What invocations of one function take turns on: its container, else the port. */
+export function invokeKey(container: string | undefined, port: number): string {
+  return container ?? `port-${port}`
+}
+
+/**
+ * With `--concurrency N`, the invocation goes to an instance no one is invoking, as Lambda
+ * picks a free execution environment: each instance's lock is tried without waiting, and when
+ * all are held, tried again shortly after, until one is free.
+ */
+async function invokeFreeInstance(engine: ContainerClient, instances: ContainerInfo[], request: InvokeRequest): Promise<InvokeReport> {
+  const lock = {...request.lock, ...(request.signal ? {signal: request.signal} : {})}
+  for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
+    for (const info of instances) {
+      const release = await tryInvokeLock(invokeKey(info.id, 0), lock)
+      if (!release) continue
+      try {
+        const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
+        if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
+        const target: EmulatorAddress = {host: LOOPBACK, port}
+        await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? 30_000, container: info.id, ...(request.signal ? {signal: request.signal} : {})})
+        return await invokeNow(engine, info.id, target, request)
+      } finally {
+        await release()
+      }
+    }
+    throwIfAborted(request.signal)
+    await sleep(pause, request.signal)
   }
 }
 
-async function resolveTarget(engine: ContainerClient, request: InvokeRequest): Promise<{container?: string; port: number}> {
+async function resolveTarget(engine: ContainerClient, request: InvokeRequest, running?: ContainerInfo[]): Promise<{container?: string; port: number}> {
   if (request.port !== undefined) {
     const info = await containerOnPort(engine, request.port)
     return {port: request.port, ...(info ? {container: info.id} : {})}
   }
-  const info = await projectContainer(engine, request.dir)
-  const port = info.hostPort ?? endpointPort(info.labels[LABEL.endpoint])
+  const info = await projectContainer(engine, request.dir, running)
+  // The endpoint label names the emulator's port, also when the container publishes others (a debugger's).
+  const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
   if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
   return {container: info.id, port}
 }
 
-async function invokeLocked(engine: ContainerClient, key: string, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
-  const release = await acquireInvokeLock(key, {...request.lock, ...(request.signal ? {signal: request.signal} : {})})
-  try {
-    const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
-    const started = performance.now()
-    const reply = await postInvocation(target, request.event, request.signal)
-    const durationMs = Math.round((performance.now() - started) * 100) / 100
-    const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
-    const classified = classifyReply(reply)
-    const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
-    return {
-      result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {})},
-      body: 'body' in reply ? reply.body : '',
-      logs: lines.lines,
-      ...(container ? {container} : {}),
-    }
-  } finally {
-    await release()
+async function invokeNow(engine: ContainerClient, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
+  const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
+  const started = performance.now()
+  const reply = await postInvocation(target, request.event, request.signal, request.sink)
+  const durationMs = Math.round((performance.now() - started) * 100) / 100
+  const lines = logs ? await logs.finish(request.reportWaitMs ?? 2000) : {lines: [], requestId: null}
+  const classified = classifyReply(reply)
+  const diagnosis = classified.outcome === 'emulator-failure' && container ? await diagnose(engine, container) : undefined
+  return {
+    result: {...classified, durationMs, requestId: lines.requestId, ...(diagnosis ? {diagnosis} : {}), ...('streamed' in reply && reply.streamed ? {streamed: true as const} : {})},
+    body: 'body' in reply ? reply.body : '',
+    logs: lines.lines,
+    ...(container ? {container} : {}),
   }
 }
 

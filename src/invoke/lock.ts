@@ -22,7 +22,7 @@ export function defaultLockDir(): string {
  * crashes when a second invocation arrives while one runs.
  */
 export async function acquireInvokeLock(key: string, options: LockOptions = {}): Promise<() => Promise<void>> {
-  const file = join(options.dir ?? defaultLockDir(), `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`)
+  const file = lockFile(key, options)
   try {
     return await acquireFileLock(file, {
       waitMs: options.waitMs ?? 16 * 60_000,
@@ -37,4 +37,22 @@ export async function acquireInvokeLock(key: string, options: LockOptions = {}):
       `Wait for it to finish, or delete ${file} if no limg invoke is running.`,
     )
   }
+}
+
+/** The container's lock if no one holds it now, else undefined: how an invocation finds a free instance. */
+export async function tryInvokeLock(key: string, options: LockOptions = {}): Promise<(() => Promise<void>) | undefined> {
+  try {
+    return await acquireFileLock(lockFile(key, options), {
+      waitMs: 0,
+      ...(options.signal ? {signal: options.signal} : {}),
+      ...(options.isAlive ? {isAlive: options.isAlive} : {}),
+    })
+  } catch (error) {
+    if (error instanceof LockTimeoutError) return undefined
+    throw error
+  }
+}
+
+function lockFile(key: string, options: LockOptions): string {
+  return join(options.dir ?? defaultLockDir(), `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`)
 }

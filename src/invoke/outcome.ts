@@ -1,3 +1,5 @@
+import type {StreamedInfo} from './streamed.js'
+
 /**
  * How an invocation ended, told apart the way Lambda's own API would report it. The
  * emulator answers a function error with 200 and a timeout with 200 too, so the body's
@@ -13,8 +15,8 @@ export const OUTCOME_EXIT_CODES: Record<Outcome, number> = {
   'emulator-failure': 12,
 }
 
-/** What came back over HTTP, or how the connection failed. */
-export type RawReply = {statusCode: number; body: string} | {error: string}
+/** What came back over HTTP (with what a streamed answer said at its end), or how the connection failed. */
+export type RawReply = {statusCode: number; body: string; streamed?: StreamedInfo} | {error: string}
 
 export interface Classified {
   outcome: Outcome
@@ -29,6 +31,9 @@ const TIMED_OUT = /^Task timed out after \d+(\.\d+)? seconds$/
 export function classifyReply(reply: RawReply): Classified {
   if ('error' in reply) return {outcome: 'emulator-failure', functionError: null, statusCode: null, payload: null}
   const {statusCode, body} = reply
+  // A stream that ended with an error is the function's failure, whatever it wrote before.
+  if (reply.streamed?.error) return {outcome: reply.streamed.error.errorType === 'Sandbox.Timedout' ? 'timeout' : 'function-error', functionError: 'Unhandled', statusCode, payload: reply.streamed.error}
+  if (reply.streamed) return {outcome: 'success', functionError: null, statusCode, payload: parsePayload(body)}
   const payload = parsePayload(body)
   if (TIMED_OUT.test(body.trim())) return {outcome: 'timeout', functionError: 'Unhandled', statusCode, payload}
   if (isLambdaError(payload)) {

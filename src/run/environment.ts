@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises'
+import {logEnvironment} from '../config/log-settings.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {InvalidInputError} from '../errors/index.js'
 import {fsReason} from '../util/fs-errors.js'
@@ -80,6 +81,7 @@ export function functionEnvironment(sources: EnvironmentSources, env: NodeJS.Pro
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(sources.config.timeout),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${sources.config.name}`,
+    ...logEnvironment(sources.config),
   }
 }
 

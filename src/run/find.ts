@@ -11,9 +11,9 @@ export async function runningContainers(engine: ContainerClient, dir: string): P
   return infos.filter((i): i is ContainerInfo => i !== undefined && i.running)
 }
 
-/** The container `limg invoke` and `limg logs` talk to: the newest one running for the project. */
-export async function projectContainer(engine: ContainerClient, dir: string): Promise<ContainerInfo> {
-  const [newest] = await runningContainers(engine, dir)
+/** The container `limg invoke` and `limg logs` talk to: the newest one running for the project (of `running`, when the caller has listed them). */
+export async function projectContainer(engine: ContainerClient, dir: string, running?: ContainerInfo[]): Promise<ContainerInfo> {
+  const [newest] = running ?? (await runningContainers(engine, dir))
   if (!newest) {
     // A container limg started and nobody removed stopped without `limg stop`: say why.
     const stopped = await newestStopped(engine, dir)

@@ -10,6 +10,8 @@ export const LABEL = {
   endpoint: 'limg.endpoint',
   image: 'limg.image',
   role: 'limg.role',
+  /** Which of the `--concurrency` instances a container is, from 1. */
+  instance: 'limg.instance',
 } as const
 
 /** A stable id for a project directory: the same folder always maps to the same containers. */

@@ -19,3 +19,13 @@ export function isPortInUse(error: unknown): boolean {
   const message = String((error as {json?: {message?: string}})?.json?.message ?? (error as Error)?.message ?? '')
   return /address already in use|port is already allocated|bind: .*in use/i.test(message)
 }
+
+/** Whether something on this machine already listens on the loopback port. */
+export function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', () => resolve(true))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)))
+  })
+}

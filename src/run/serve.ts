@@ -6,6 +6,7 @@ import type {LogLine} from '../docker/streams.js'
 import {streamLogs} from './logs.js'
 import {type RunEvent, type RunningFunction, type StartRequest, startFunction} from './start.js'
 import {projectImage} from './project-image.js'
+import {startMoreInstances} from './instances.js'
 import {engineStoppedAnswering, isEngineGone, whyStopped} from './stopped.js'
 import {dockerIgnore, toPosix} from './sources.js'
 import {abortReason} from '../util/abort.js'
@@ -24,6 +25,10 @@ export interface ServeRequest extends Omit<StartRequest, 'onEvent'> {
   onLine: (line: LogLine) => void
   /** Called once the first container answers, with what `--detach` would return. */
   onReady?: (running: RunningFunction) => void
+  /** Called with each container that starts answering: the first, each `watch` restart, the other instances. */
+  onStarted?: (running: RunningFunction) => void
+  /** How many warm instances (containers) to keep (`--concurrency`); `watch` needs one. */
+  instances?: number
 }
 
 /**
@@ -34,7 +39,17 @@ export interface ServeRequest extends Omit<StartRequest, 'onEvent'> {
 export async function serveFunction(docker: Pick<DockerClient, 'images' | 'containers'>, request: ServeRequest): Promise<never> {
   const {images, containers} = docker
   const signal = request.signal
-  let current = await startFunction(docker, {...request, onEvent: request.onEvent})
+  const count = request.instances ?? 1
+  let current = await startFunction(docker, {...request, onEvent: request.onEvent, ...(count > 1 ? {instance: 1} : {})})
+  let others: RunningFunction[] = []
+  try {
+    others = count > 1 ? await startMoreInstances(docker, request, count) : []
+  } catch (error) {
+    await containers.stopAndRemove(current.container, 0).catch(() => undefined)
+    throw error
+  }
+  request.onStarted?.(current)
+  for (const other of others) request.onStarted?.(other)
   request.onReady?.(current)
   const port = current.port
   let watcher: FSWatcher | undefined
@@ -66,6 +81,7 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
       .catch((error: unknown) => exited?.(error instanceof LimgError ? error : new LocalRunError(`Following the function failed: ${(error as Error).message}`, 'Start it again with `limg run`.', {cause: error})))
   }
   follow(current)
+  for (const other of others) follow(other)
   try {
     const swap = async (files: string[]): Promise<void> => {
       if (signal?.aborted) return
@@ -77,7 +93,10 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
         await projectImage(images, {dir: request.dir, config: request.config, build: true, builder: request.builder, ...(signal ? {signal} : {}), ...(request.processEnv ? {env: request.processEnv} : {})})
         retired.add(old.container)
         await containers.stopAndRemove(old.container, 1)
-        current = await startFunction(docker, {...request, port, build: false, onEvent: undefined})
+        // The same ports as before, the inspector's too: a debugger reattaches where it was.
+        const inspect = current.inspector ? {inspect: {port: current.inspector.port, brk: current.inspector.brk}} : {}
+        current = await startFunction(docker, {...request, port, build: false, onEvent: undefined, ...inspect})
+        request.onStarted?.(current)
         follow(current)
         request.onEvent?.({type: 'restarted', endpoint: current.endpoint, durationMs: Date.now() - started})
       } catch (error) {
@@ -111,9 +130,9 @@ export async function serveFunction(docker: Pick<DockerClient, 'images' | 'conta
   } finally {
     watcher?.close()
     await swapping.catch(() => undefined)
-    // An engine that is gone cannot remove it; the error already says `limg stop` will.
-    if (current.container) await containers.stopAndRemove(current.container, 0).catch((error: unknown) => {
+    // An engine that is gone cannot remove them; the error already says `limg stop` will.
+    await Promise.all([current, ...others].map((running) => containers.stopAndRemove(running.container, 0).catch((error: unknown) => {
       if (!isEngineGone(error)) throw error
-    })
+    })))
   }
 }

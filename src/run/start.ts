@@ -8,7 +8,8 @@ import {throwIfAborted} from '../util/abort.js'
 import {carriesEmulator, emulatorImage} from './emulator-image.js'
 import {functionEnvironment, readEnvFile, toDockerEnv} from './environment.js'
 import {LABEL, extraLabels, projectId, projectLabels} from './labels.js'
-import {freeLoopbackPort, isPortInUse} from './ports.js'
+import {type InspectRequest, type Inspector, INSPECTOR_PORT, inspectorEnvironment, inspectorInfo} from './inspector.js'
+import {freeLoopbackPort, isPortInUse, portTaken} from './ports.js'
 import {type ImageBuilder, projectImage} from './project-image.js'
 import {EMULATOR_PORT, LOOPBACK, invokeUrl} from './emulator.js'
 import {waitUntilReady} from './wait-ready.js'
@@ -31,6 +32,10 @@ export interface StartRequest {
   builder: ImageBuilder
   rie?: string
   readyTimeoutMs?: number
+  /** The Node inspector in the function's runtime, published on this 127.0.0.1 port (0: a free one). */
+  inspect?: InspectRequest
+  /** Which warm instance this is, from 1, when `--concurrency` starts more than one. */
+  instance?: number
   signal?: AbortSignal
   onEvent?: (event: RunEvent) => void
   processEnv?: NodeJS.ProcessEnv
@@ -43,6 +48,9 @@ export interface RunningFunction {
   port: number
   /** The image the container runs (the project's, or the thin one adding the emulator). */
   image: string
+  inspector?: Inspector
+  /** Which of the `--concurrency` instances it is, from 1 (absent with one instance). */
+  instance?: number
 }
 
 /**
@@ -56,6 +64,8 @@ export async function startFunction(docker: Pick<DockerClient, 'images' | 'conta
   const labels = extraLabels(processEnv)
   const envFile = request.envFile ? await readEnvFile(request.envFile, processEnv) : {}
   const environment = functionEnvironment({config: request.config, envFile, assignments: request.env ?? []}, processEnv)
+  const inspectPort = request.inspect ? (request.inspect.port === 0 ? await freeLoopbackPort() : request.inspect.port) : undefined
+  if (request.inspect) Object.assign(environment, inspectorEnvironment(environment, request.inspect.brk))
   const image = await projectImage(images, {
     dir: request.dir,
     config: request.config,
@@ -77,11 +87,14 @@ export async function startFunction(docker: Pick<DockerClient, 'images' | 'conta
     const port = request.port ?? (await freeLoopbackPort())
     request.onEvent?.({type: 'starting', image: runImage, port})
     try {
-      const running = await startContainer(containers, request, {image: runImage, port, environment, labels})
+      const running = await startContainer(containers, request, {image: runImage, port, environment, labels, ...(inspectPort === undefined ? {} : {inspectPort})})
       request.onEvent?.({type: 'ready', endpoint: running.endpoint, durationMs: Date.now() - started})
       return running
     } catch (error) {
       if (!isPortInUse(error)) throw error
+      if (inspectPort !== undefined && (await portTaken(inspectPort))) {
+        throw new LocalRunError(`Port ${inspectPort} on ${LOOPBACK} is already in use, so the inspector cannot be published there.`, 'Choose another with --inspect PORT, or --inspect 0 for a free one.', {cause: error})
+      }
       if (request.port !== undefined) {
         throw new LocalRunError(
           `Port ${request.port} on ${LOOPBACK} is already in use.`,
@@ -97,10 +110,11 @@ export async function startFunction(docker: Pick<DockerClient, 'images' | 'conta
 async function startContainer(
   containers: ContainerClient,
   request: StartRequest,
-  what: {image: string; port: number; environment: Record<string, string>; labels: Record<string, string>},
+  what: {image: string; port: number; environment: Record<string, string>; labels: Record<string, string>; inspectPort?: number},
 ): Promise<RunningFunction> {
   const endpoint = invokeUrl(what.port)
-  const name = `limg-${request.config.name.toLowerCase()}-${projectId(request.dir).slice(0, 8)}-${randomBytes(3).toString('hex')}`
+  const instance = request.instance === undefined ? '' : `-${request.instance}`
+  const name = `limg-${request.config.name.toLowerCase()}-${projectId(request.dir).slice(0, 8)}${instance}-${randomBytes(3).toString('hex')}`
   const id = await containers.create({
     name,
     image: what.image,
@@ -112,11 +126,13 @@ async function startContainer(
       [LABEL.endpoint]: endpoint,
       [LABEL.image]: what.image,
       [LABEL.role]: 'function',
+      ...(request.instance === undefined ? {} : {[LABEL.instance]: String(request.instance)}),
     },
     memoryBytes: containerMemoryBytes(request.config.memory, request.config.arch),
     containerPort: EMULATOR_PORT,
     hostIp: LOOPBACK,
     hostPort: what.port,
+    ...(what.inspectPort === undefined ? {} : {extraPorts: [{containerPort: INSPECTOR_PORT, hostPort: what.inspectPort}]}),
   })
   try {
     await containers.start(id)
@@ -129,5 +145,6 @@ async function startContainer(
     await containers.stopAndRemove(id, 0)
     throw error
   }
-  return {container: id, name, endpoint, port: what.port, image: what.image}
+  const inspector = what.inspectPort === undefined || !request.inspect ? undefined : inspectorInfo(what.inspectPort, request.inspect.brk, request.dir)
+  return {container: id, name, endpoint, port: what.port, image: what.image, ...(inspector ? {inspector} : {}), ...(request.instance === undefined ? {} : {instance: request.instance})}
 }

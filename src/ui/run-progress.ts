@@ -1,5 +1,6 @@
 import type {RunProgressEvent} from '../app/run.js'
 import type {BuildSettings} from '../build/last-build.js'
+import type {Inspector} from '../run/inspector.js'
 
 export interface RunOutput {
   /** A line for humans (stderr; nothing with --json). */
@@ -29,7 +30,14 @@ export function renderRunEvent(out: RunOutput, event: RunProgressEvent): void {
       out.note(`Ready in ${(event.durationMs / 1000).toFixed(1)} s`)
       break
     case 'serving':
-      out.note(`Ready: ${event.running.endpoint}\n(Ctrl-C stops and removes the container)`)
+      out.note(`Ready: ${event.running.endpoint}`)
+      if (event.running.http) out.note(`HTTP front door (payload ${event.running.http.format}): ${event.running.http.url}`)
+      if (event.running.inspector) out.note(inspectorNote(event.running.inspector))
+      if (event.running.instances) out.note(`${event.running.instances.length} warm instances: ${event.running.instances.map((i) => i.endpoint).join(', ')}`)
+      out.note('(Ctrl-C stops and removes the container)')
+      break
+    case 'http-request':
+      out.note(`${event.request.method} ${event.request.url} -> ${event.request.statusCode} (${event.request.durationMs} ms${event.request.outcome === 'success' ? '' : `, ${event.request.outcome}`})`)
       break
     case 'log':
       out.log(event.line.stream, event.line.text)
@@ -44,6 +52,12 @@ export function renderRunEvent(out: RunOutput, event: RunProgressEvent): void {
       out.warn(`Rebuild failed, still serving the previous version: ${event.message}`)
       break
   }
+}
+
+/** Where to attach a debugger, and the mapping it needs. */
+export function inspectorNote(inspector: Inspector): string {
+  const wait = inspector.brk ? ' (the first invocation waits for it at the runtime\'s first line)' : ''
+  return `Inspector: 127.0.0.1:${inspector.port}${wait}, once the first invocation has started the runtime; map ${inspector.remoteRoot} to ${inspector.localRoot}`
 }
 
 function describeSettings(settings: BuildSettings): string {

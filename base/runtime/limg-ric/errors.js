@@ -50,6 +50,8 @@ class ImportModuleError extends Error {}
 class HandlerNotFound extends Error {}
 class MalformedHandlerName extends Error {}
 class UserCodeSyntaxError extends Error {}
+class MalformedStreamingHandler extends Error {}
+class InvalidStreamingOperation extends Error {}
 class NodeJsExit extends Error {
   constructor() {
     super('Error: Runtime exited without providing a reason');
@@ -77,6 +79,8 @@ var runtimeErrors = {
   MalformedHandlerName: MalformedHandlerName,
   UserCodeSyntaxError: UserCodeSyntaxError,
   NodeJsExit: NodeJsExit,
+  MalformedStreamingHandler: MalformedStreamingHandler,
+  InvalidStreamingOperation: InvalidStreamingOperation,
   UnhandledPromiseRejection: UnhandledPromiseRejection,
 };
 Object.keys(runtimeErrors).forEach(function (name) {

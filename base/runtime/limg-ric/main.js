@@ -11,6 +11,7 @@ var RapidClient = require('./rapid-client');
 var UserFunction = require('./user-function');
 var CallbackHandlers = require('./callback-handlers');
 var Runtime = require('./runtime');
+var ResponseStream = require('./response-stream');
 var features = require('./runtime-features').current;
 
 function run() {
@@ -40,18 +41,23 @@ function run() {
   });
 
   var callbacks = features.callbackHandlers !== 'refused';
-  if (callbacks) {
-    BeforeExit.reset();
-    process.on('beforeExit', BeforeExit.invoke);
-  }
+  var streaming = false;
+  BeforeExit.reset();
+  process.on('beforeExit', function () {
+    if (callbacks || streaming) BeforeExit.invoke();
+  });
   if (features.esModulesFromNodePath) require('./esm-node-path').enable(process.env.NODE_PATH);
+  // Defined before the handler's module loads, which calls it at its top level.
+  ResponseStream.installGlobal(process.env);
 
   var appRoot = process.env.LAMBDA_TASK_ROOT || '/var/task';
   UserFunction.load(appRoot, process.env._HANDLER).then(function (handler) {
-    CallbackHandlers.check(handler, features.callbackHandlers, process.env);
+    streaming = ResponseStream.isStreaming(handler);
+    // (event, responseStream, context) is a streaming handler's signature, not a callback's.
+    if (!streaming) CallbackHandlers.check(handler, features.callbackHandlers, process.env);
     return handler;
   }).then(function (handler) {
-    var options = {callbacks: callbacks, isAsync: CallbackHandlers.isAsync(handler)};
+    var options = {callbacks: callbacks, isAsync: CallbackHandlers.isAsync(handler), streaming: streaming};
     new Runtime(client, handler, options, errorCallbacks).scheduleIteration();
   }, function (error) {
     LogPatch.structuredConsole.logError(features.initErrorLabel, error);

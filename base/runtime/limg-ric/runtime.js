@@ -9,6 +9,7 @@ var CallbackContext = require('./callback-context');
 var BeforeExit = require('./before-exit');
 var Errors = require('./errors');
 var LogPatch = require('./log-patch');
+var ResponseStream = require('./response-stream');
 
 function isPromise(value) {
   return Boolean(value) && typeof value.then === 'function';
@@ -17,12 +18,14 @@ function isPromise(value) {
 /**
  * options.callbacks: the handler may use a callback (Node.js 22 and older).
  * options.isAsync: the handler is an async function (decides what an early exit means).
+ * options.streaming: the handler streams its response (awslambda.streamifyResponse).
  */
 function Runtime(client, handler, options, errorCallbacks) {
   this.client = client;
   this.handler = handler;
   this.callbacks = options.callbacks;
   this.isAsync = options.isAsync;
+  this.streaming = options.streaming;
   this.errorCallbacks = errorCallbacks;
 }
 
@@ -41,7 +44,8 @@ Runtime.prototype.handleOnce = function () {
   return this.client.nextInvocation().then(function (next) {
     var invokeContext = new InvokeContext(next.headers);
     invokeContext.updateLoggingContext();
-    if (self.callbacks) self.invokeWithCallback(invokeContext, next.bodyJson);
+    if (self.streaming) self.invokeStreaming(invokeContext, next.bodyJson);
+    else if (self.callbacks) self.invokeWithCallback(invokeContext, next.bodyJson);
     else self.invokeAwaiting(invokeContext, next.bodyJson);
   });
 };
@@ -81,6 +85,49 @@ Runtime.prototype.invokeAwaiting = function (invokeContext, bodyJson) {
       self.client.postInvocationError(err, id, next);
     });
   });
+};
+
+// A streaming handler writes to its stream and returns a promise; the invoke is over once the
+// stream has ended and the Runtime API has answered it. What it returns is ignored (with AWS's
+// warning), a handler that is not async fails, and so does one that returns without ending
+// its stream; an error, thrown or rejected, ends the stream with the error in its trailers.
+Runtime.prototype.invokeStreaming = function (invokeContext, bodyJson) {
+  var id = invokeContext.invokeId;
+  var next = this.scheduleIteration.bind(this);
+  var response = ResponseStream.open(this.client, id, this.handler);
+  var fail = function (error) {
+    LogPatch.structuredConsole.logError('Invoke Error', error);
+    response.fail(error);
+  };
+  // Before exit: the event loop drained with the stream still open.
+  BeforeExit.set(function () { fail(new Error('Response stream is not finished.')); });
+  this.setErrorCallbacks(id);
+  response.answered.then(function () {
+    BeforeExit.reset();
+    setImmediate(next);
+  }, function (err) {
+    process.stderr.write('Runtime API request failed: ' + err.message + '\n');
+    process.exit(1);
+  });
+  var result;
+  try {
+    result = this.handler(JSON.parse(bodyJson), response.stream, invokeContext.attachEnvironmentData({}));
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  if (!isPromise(result)) {
+    fail(new Error('Streaming does not support non-async handlers.'));
+    return;
+  }
+  result.then(function (value) {
+    if (value !== undefined) console.warn('Streaming handlers ignore return values.');
+    var stream = response.stream;
+    if (!stream.writableFinished && !stream.writableEnded && !stream.finished) {
+      // A stream piped into it may still be finishing: give it until the loop drains.
+      stream.once('finish', function () { BeforeExit.reset(); });
+    }
+  }, fail);
 };
 
 Runtime.prototype.setErrorCallbacks = function (id) {

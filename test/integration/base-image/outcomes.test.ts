@@ -13,6 +13,10 @@ const awsTargets = all ? targets : DEFAULT_AWS_EMULATOR_TARGETS
 // it is quick, and not again under arm64 emulation.
 const moduleLoadingOn = (arch: string) => all || arch === 'x86_64'
 if (!all) console.log('[outcomes] the ES module loading cases run on x86_64 only (LIMG_TEST_ALL_RUNTIMES=1 runs them on arm64 too).')
+// Streaming and the JSON log format: compared with AWS's emulator on the host, and run in a
+// real container through the front door (test/integration/front); here in every image only
+// with the full matrix.
+if (!all) console.log('[outcomes] response streaming and the JSON log format run in these images only with LIMG_TEST_ALL_RUNTIMES=1 (on the host and through the front door always).')
 
 describe('offline base images run functions as Lambda does', function () {
   this.timeout(20 * 60_000)
@@ -33,6 +37,7 @@ describe('offline base images run functions as Lambda does', function () {
       })
       describeRuntimeOutcomes(`${runtimeId} ${arch}, limg's emulator`, () => new ContainerTarget(baseImage, arch, runtime.major), {
         moduleLoading: moduleLoadingOn(arch),
+        streamingAndLogFormats: all,
       })
     })
 
@@ -55,6 +60,7 @@ describe('offline base images run functions as Lambda does', function () {
       describeRuntimeOutcomes(`${runtimeId} ${arch}, AWS's emulator`, () => new ContainerTarget(rieImage, arch, runtime.major), {
         emulator: 'aws',
         moduleLoading: moduleLoadingOn(arch),
+        streamingAndLogFormats: all,
       })
     })
   }

@@ -1,5 +1,6 @@
 import {strict as assert} from 'node:assert'
 
+import {request} from './http-client.js'
 import {BEHAVIOURS, ISO_TIME, UUID, type OutcomeSuite, cjs, countOf, endIds, runtimeOf, startIds} from './suite-context.js'
 
 const CONTEXT_FIXTURE = cjs(`
@@ -30,7 +31,7 @@ exports.handler = async (event, context) => ({
 })
 `)
 
-export function describeContextAndLogs(suite: OutcomeSuite): void {
+export function describeContextAndLogs(suite: OutcomeSuite, options: {logFormats: boolean} = {logFormats: true}): void {
   const {invoke, waitForLogs} = suite
 
   describe('context and environment', () => {
@@ -172,6 +173,78 @@ exports.handler = async () => {
       assert.equal(logged.errorType, 'TypeError')
       assert.equal(logged.errorMessage, 'logged boom')
       assert.equal(logged.stack[0], 'TypeError: logged boom')
+    })
+
+    if (options.logFormats) it('writes JSON records with AWS_LAMBDA_LOG_FORMAT=JSON, dropping levels below AWS_LAMBDA_LOG_LEVEL, and the platform records as JSON', async () => {
+      await suite.target.start(
+        cjs(`
+exports.handler = async () => {
+  console.debug('dropped debug')
+  console.info('dropped info')
+  console.log({dropped: true})
+  console.warn('kept warn', {a: 1})
+  console.error(new TypeError('kept error'))
+  return 'logged'
+}
+`),
+        {AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN', LIMG_SYSTEM_LOG_LEVEL: 'DEBUG'},
+      )
+      await invoke({})
+      const done = (l: string) => (suite.emulator === 'limg' ? l.includes('"type":"platform.report"') : endIds(l).length === 1)
+      const logs = await waitForLogs((l) => l.includes('kept error') && done(l), 'the JSON records and the report')
+      const lines = logs.split('\n')
+      const records = lines.filter((l) => l.startsWith('{"timestamp"')).map((l) => JSON.parse(l) as Record<string, unknown>)
+      assert.deepEqual(records.map((r) => r.level), ['WARN', 'ERROR'], logs)
+      assert.equal(records[0].message, 'kept warn { a: 1 }')
+      assert.match(String(records[0].timestamp), new RegExp(`^${ISO_TIME}$`))
+      const error = records[1].message as Record<string, unknown>
+      assert.equal(error.errorType, 'TypeError')
+      assert.equal(error.errorMessage, 'kept error')
+      assert.equal((error.stackTrace as string[])[0], 'TypeError: kept error')
+      assert.doesNotMatch(logs, /dropped/)
+      if (suite.emulator === 'aws') {
+        // AWS's emulator writes its own lines as text in either format.
+        assert.equal(records[0].requestId, endIds(logs)[0])
+        return
+      }
+      const platform = lines.filter((l) => l.startsWith('{"time"')).map((l) => JSON.parse(l) as {time: string; type: string; record: Record<string, unknown>})
+      assert.deepEqual(platform.map((p) => p.type), ['platform.initStart', 'platform.start', 'platform.runtimeDone', 'platform.report'])
+      assert.doesNotMatch(logs, /^(START|END|REPORT) RequestId/m)
+      const id = platform[1].record.requestId
+      assert.match(String(id), new RegExp(`^${UUID}$`))
+      assert.equal(records[0].requestId, id)
+      assert.deepEqual(platform[1].record, {requestId: id, version: '$LATEST'})
+      const report = platform[3].record as {requestId: string; status: string; metrics: Record<string, number>}
+      assert.equal(report.requestId, id)
+      assert.equal(report.status, 'success')
+      assert.ok(report.metrics.billedDurationMs >= report.metrics.durationMs && report.metrics.initDurationMs >= 0, JSON.stringify(report))
+      assert.equal(report.metrics.memorySizeMB, 3008)
+      assert.equal((platform[2].record as {status: string}).status, 'success')
+    })
+
+    if (options.logFormats) it('leaves out the platform records below the system log level (INFO by default: no runtimeDone; WARN: none)', async () => {
+      const fixture = cjs("exports.handler = async () => { console.warn('marker'); return 1 }\n")
+      await suite.target.start(fixture, {AWS_LAMBDA_LOG_FORMAT: 'JSON'})
+      await invoke({})
+      if (suite.emulator === 'aws') {
+        // AWS's emulator knows no system log level: its text lines stay.
+        const text = await waitForLogs((l) => endIds(l).length === 1 && countOf(l, 'REPORT RequestId') === 1, 'the text REPORT line')
+        assert.doesNotMatch(text, /platform\./)
+        return
+      }
+      const logs = await waitForLogs((l) => l.includes('"type":"platform.report"'), 'the report')
+      assert.deepEqual([...logs.matchAll(/"type":"(platform\.\w+)"/g)].map((m) => m[1]), ['platform.initStart', 'platform.start', 'platform.report'])
+      const quiet = suite.createTarget()
+      try {
+        await quiet.start(fixture, {AWS_LAMBDA_LOG_FORMAT: 'JSON', LIMG_SYSTEM_LOG_LEVEL: 'WARN'})
+        await request(quiet.invokeUrl(), {body: '{}'})
+        for (let i = 0; i < 200 && !quiet.logs().includes('marker'); i++) await new Promise((r) => setTimeout(r, 25))
+        assert.match(quiet.logs(), /marker/)
+        assert.doesNotMatch(quiet.logs(), /platform\./)
+        assert.doesNotMatch(quiet.logs(), /LIMG_SYSTEM_LOG_LEVEL/)
+      } finally {
+        await quiet.stop()
+      }
     })
 
     it("passes the runtime's stdout and stderr through", async () => {

@@ -4,6 +4,7 @@ import {describeContextAndLogs} from './context-and-logs.js'
 import {describeEsModules} from './es-modules.js'
 import {describeHandlerStyles} from './handler-styles.js'
 import {describeHttpSurface} from './http-surface.js'
+import {describeStreaming} from './streaming.js'
 import {BEHAVIOURS, MAX_PAYLOAD, UUID, type EmulatorKind, type OutcomeSuite, assertPlain, cjs, countOf, endIds, outcomeSuite, runtimeOf} from './suite-context.js'
 import type {RuntimeTarget} from './target.js'
 
@@ -17,6 +18,12 @@ export interface OutcomeOptions {
    * JavaScript on either architecture, so a run may leave them to another target.
    */
   moduleLoading?: boolean
+  /**
+   * Also response streaming and the JSON log format: the runtime client's and the emulator's
+   * JavaScript, compared with AWS's emulator on the host and run in a real container by the
+   * front door's tests, so a run in every image may leave them out.
+   */
+  streamingAndLogFormats?: boolean
 }
 
 /**
@@ -24,7 +31,7 @@ export interface OutcomeOptions {
  * everything must answer the same from limg's emulator and AWS's.
  */
 export function describeRuntimeOutcomes(label: string, createTarget: () => RuntimeTarget, options: OutcomeOptions = {}): void {
-  const {emulator = 'limg', moduleLoading = true} = options
+  const {emulator = 'limg', moduleLoading = true, streamingAndLogFormats = true} = options
   describe(`Lambda runtime outcomes (${label})`, function () {
     this.timeout(60_000)
     let target: RuntimeTarget
@@ -41,8 +48,9 @@ export function describeRuntimeOutcomes(label: string, createTarget: () => Runti
     describeOutcomes(suite)
     describeHandlerStyles(suite)
     if (moduleLoading) describeEsModules(suite)
-    describeContextAndLogs(suite)
+    describeContextAndLogs(suite, {logFormats: streamingAndLogFormats})
     describeHttpSurface(suite)
+    if (streamingAndLogFormats) describeStreaming(suite)
   })
 }
 

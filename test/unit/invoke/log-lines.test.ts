@@ -9,3 +9,15 @@ describe('invocation log lines', () => {
     assert.equal(reportedRequest('END RequestId: 8f3e'), undefined)
   })
 })
+
+describe('invocation log lines in the JSON format', () => {
+  it('finds the request ids of platform.start and platform.report records, not of other records', () => {
+    const record = (type: string, requestId = 'r-1') => JSON.stringify({time: '2024-01-01T00:00:00.000Z', type, record: {requestId}})
+    assert.equal(startedRequest(record('platform.start')), 'r-1')
+    assert.equal(reportedRequest(record('platform.report')), 'r-1')
+    assert.equal(reportedRequest(record('platform.runtimeDone')), undefined)
+    assert.equal(startedRequest(record('platform.report')), undefined)
+    assert.equal(startedRequest('{"timestamp":"x","level":"INFO","requestId":"r-1","message":"platform.start"}'), undefined)
+    assert.equal(startedRequest('{"time": broken'), undefined)
+  })
+})
