@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {buildCase} from './cases/build.js'
 import {contextCase} from './cases/context.js'
 import {frontDoorCase} from './cases/front-door.js'
+import {directCase} from './cases/direct.js'
 import {invokeCase} from './cases/invoke.js'
 import {pushCase} from './cases/push.js'
 import {startupCase} from './cases/startup.js'
@@ -34,6 +35,7 @@ const CASES: Record<number, () => Promise<CaseResult>> = {
   5: () => invokeCase(session, options.runs, options.invocations),
   6: () => pushCase(session, options.runs),
   7: () => frontDoorCase(session, options.runs, Math.min(options.invocations, 20)),
+  8: () => directCase(session, options.runs),
 }
 
 log(`limg bench ${session.id}: ${options.runs} runs per case; ${describeMachineLine(machine)}`)

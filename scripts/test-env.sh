@@ -10,7 +10,7 @@
 #   LIMG_DOCKERD_EXTRA_ARGS  extra dockerd arguments, split on spaces
 set -euo pipefail
 
-PACKAGES=(docker.io qemu-user-static binfmt-support docker-registry busybox-static ca-certificates iproute2)
+PACKAGES=(docker.io qemu-user-static binfmt-support docker-registry busybox-static ca-certificates iproute2 skopeo)
 SOCKET="${LIMG_DOCKER_SOCKET:-/var/run/docker.sock}"
 DOCKERD_LOG="${LIMG_DOCKERD_LOG:-/var/log/limg-dockerd.log}"
 BINFMT_DIR=/proc/sys/fs/binfmt_misc

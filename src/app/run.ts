@@ -143,6 +143,11 @@ function checkConcurrency(concurrency: number, request: RunRequest, inspecting: 
 /** `limg build`, as `limg run` builds first, with the build flags in force. */
 function projectBuilder(context: AppContext, settings: BuildSettings): ImageBuilder {
   return async ({dir, config, signal}) => {
+    if ((settings.builder ?? config.builder) === 'direct') {
+      const {build} = await import('./build.js')
+      const built = await build(context, {dir, ...settings, builder: 'direct'})
+      return {image: built.image}
+    }
     // Loaded on demand: only a run that builds needs the build's modules.
     const {buildProjectLocked} = await import('../build/build-lock.js')
     const built = await buildProjectLocked(await context.docker(), {
@@ -168,6 +173,11 @@ function buildSettings(request: RunRequest, last: BuildSettings | undefined): {s
     if (value === undefined) continue
     settings[key] = value
     if (own === undefined) carried[key] = value
+  }
+  // The builder is no flag of limg run's: the last build's is carried, limg.json's otherwise.
+  if (last?.builder !== undefined) {
+    settings.builder = last.builder
+    carried.builder = last.builder
   }
   return {settings, carried}
 }

@@ -22,3 +22,5 @@ export type BuildProgressEvent =
   /** What the secret deny list kept out, what .dockerignore put back, and the registry settings only the install saw. */
   | {type: 'secrets'; keptOut: string[]; reincluded: string[]; installConfig: string[]}
   | {type: 'checking'; image: string}
+  /** A step of the direct builder (no engine): base image read, dependencies installed, a layer written, pushed. */
+  | {type: 'direct-step'; message: string; cached?: boolean}

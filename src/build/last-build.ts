@@ -12,6 +12,8 @@ export interface BuildSettings {
   dockerfile?: string
   /** Absolute path. */
   caCert?: string
+  /** `engine` or `direct`. */
+  builder?: string
 }
 
 /** What limg remembers of a project's last successful build, outside the project. */

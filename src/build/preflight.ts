@@ -49,7 +49,7 @@ export async function checkHandlerStyle(projectDir: string, config: Pick<Project
  * label, AWS's images in their tag. A nodejs24.x function on a Node 20 base would build,
  * then run on the wrong Node.
  */
-export function checkBaseRuntime(ref: string, image: ImageInfo | undefined, runtimeId: string, arch: string): void {
+export function checkBaseRuntime(ref: string, image: Pick<ImageInfo, 'labels'> | undefined, runtimeId: string, arch: string): void {
   const runtime: Runtime = getRuntime(runtimeId)
   const labelled = image?.labels[BASE_RUNTIME_LABEL]
   const tagged = lambdaBaseReference(ref)?.major

@@ -1,11 +1,12 @@
 import {type Architecture, DEFAULT_ARCHITECTURE, getArchitecture} from '../catalog/runtimes.js'
-import {LIMITS, type ProjectConfig, validateInteger} from './schema.js'
+import {LIMITS, type ProjectConfig, validateBuilder, validateInteger} from './schema.js'
 
 /** Flags that may override limg.json; undefined means "not given". */
 export interface ConfigOverrides {
   arch?: string
   baseImage?: string
   caCert?: string
+  builder?: string
   memory?: number
   timeout?: number
 }
@@ -18,6 +19,9 @@ export function resolveConfig(project: ProjectConfig, flags: ConfigOverrides = {
   const arch = resolveArch(flags.arch, env, project.arch)
   const baseImage = flags.baseImage ?? nonEmpty(env.LIMG_BASE_IMAGE) ?? project.baseImage
   const caCert = flags.caCert ?? nonEmpty(env.LIMG_CA_CERT) ?? project.caCert
+  const builderFrom = flags.builder !== undefined ? '--builder' : nonEmpty(env.LIMG_BUILDER) !== undefined ? 'LIMG_BUILDER' : 'limg.json'
+  const builderValue = flags.builder ?? nonEmpty(env.LIMG_BUILDER) ?? project.builder
+  const builder = builderValue === undefined ? undefined : validateBuilder(builderValue, builderFrom)
   const memory = validateInteger('memory', flags.memory ?? env.LIMG_MEMORY ?? project.memory, LIMITS.memory.min, LIMITS.memory.max)
   const timeout = validateInteger('timeout', flags.timeout ?? env.LIMG_TIMEOUT ?? project.timeout, LIMITS.timeout.min, LIMITS.timeout.max)
   return {
@@ -27,6 +31,7 @@ export function resolveConfig(project: ProjectConfig, flags: ConfigOverrides = {
     timeout,
     ...(baseImage ? {baseImage} : {}),
     ...(caCert ? {caCert} : {}),
+    ...(builder ? {builder} : {}),
   }
 }
 

@@ -5,6 +5,9 @@ import {HTTP_CONFIG_KEYS, type HttpSettings, validateHttpSettings} from './http-
 import {type LogSettings, validateLogSettings} from './log-settings.js'
 
 export type Template = 'commonjs' | 'esm' | 'typescript'
+export const BUILDERS = ['engine', 'direct'] as const
+/** How `limg build` makes the image: through a Docker engine, or directly from a registry's base layers. */
+export type Builder = (typeof BUILDERS)[number]
 export const TEMPLATES: readonly Template[] = ['commonjs', 'esm', 'typescript']
 
 export interface EcrSettings {
@@ -31,6 +34,8 @@ export interface ProjectConfig extends LogSettings {
   ecr: EcrSettings
   baseImage?: string
   caCert?: string
+  /** `engine` (the default) or `direct`. */
+  builder?: Builder
   /** The project's own Dockerfile, when it is not ./Dockerfile; relative to the project. */
   dockerfile?: string
   /** Where a typescript function's build writes its JavaScript, when limg cannot read it from the project. */
@@ -64,6 +69,7 @@ const PROJECT_KEYS = {
   ecr: true,
   baseImage: true,
   caCert: true,
+  builder: true,
   dockerfile: true,
   outDir: true,
   role: true,
@@ -166,6 +172,13 @@ export function validateRepository(repository: string): string {
   return repository
 }
 
+export function validateBuilder(builder: string, source: string): Builder {
+  if (!(BUILDERS as readonly string[]).includes(builder)) {
+    throw new InvalidInputError(`${source}: unknown builder "${builder}".`, `Use one of: ${BUILDERS.join(', ')}.`)
+  }
+  return builder as Builder
+}
+
 export function validateTemplate(template: string): Template {
   if (!(TEMPLATES as readonly string[]).includes(template)) {
     throw new InvalidInputError(`Unknown template "${template}".`, `Use one of: ${TEMPLATES.join(', ')}.`)
@@ -223,6 +236,7 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
   const ecr = validateEcr(r.ecr ?? {}, name, source)
   const baseImage = str('baseImage')
   const caCert = str('caCert')
+  const builder = str('builder') === undefined ? undefined : validateBuilder(str('builder')!, source)
   const dockerfile = str('dockerfile')
   const outDir = str('outDir')
   const role = str('role')
@@ -246,6 +260,7 @@ export function validateProjectConfig(raw: unknown, source: string): ProjectConf
     ecr,
     ...(baseImage ? {baseImage} : {}),
     ...(caCert ? {caCert} : {}),
+    ...(builder ? {builder} : {}),
     ...(dockerfile ? {dockerfile} : {}),
     ...(outDir ? {outDir} : {}),
     ...(role ? {role} : {}),

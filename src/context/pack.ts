@@ -51,24 +51,13 @@ const INJECTED_MTIME = new Date(0)
  */
 export function packContext(contextDir: string, options: PackContextOptions = {}): PackedContext {
   const ignoreText = readIgnoreFile(contextDir)
-  const matcher = DockerignoreMatcher.fromText(ignoreText ?? '')
   const injected = new Map((options.inject ?? []).map((f) => [f.path, f.content]))
   const drops = options.engineDrops ?? []
   if (drops.length > 0) injected.set(DOCKERIGNORE, engineIgnoreText(ignoreText, drops))
   const stats = {files: 0, bytes: 0}
   const watched = new Set(options.watch ?? [])
   const packed = new Set<string>()
-
-  const secrets = new SecretFilter(matcher)
-
-  const ignore = (absolute: string): boolean => {
-    const rel = relative(contextDir, absolute).split(sep).join('/')
-    if (injected.has(rel)) return true
-    if (!matcher.matches(rel)) return secrets.keepsOut(rel, absolute)
-    // An excluded directory is walked only when an exception names something inside it.
-    if (!matcher.mayIncludeUnder(rel)) return true
-    return !lstatSync(absolute).isDirectory()
-  }
+  const {ignore, secrets} = contextFilter(contextDir, new Set(injected.keys()), ignoreText)
 
   const packOptions: PackOptions & {sort: boolean; umask: number} = {
     ignore,
@@ -91,6 +80,36 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
   }
   // tar-stream's Pack is a streamx Readable, which Node's pipe takes as a stream.
   return {stream: tarPack(contextDir, packOptions) as unknown as Readable, stats, secrets: secrets.report, packed}
+}
+
+/** What `.dockerignore` and the secret deny list leave out of a context, and the secrets they kept out. */
+export interface ContextFilter {
+  /**
+   * True for a path (absolute) that stays out. A directory that is ignored is true (and is
+   * not to be walked) unless an exception names something inside it; then it is false and
+   * only its files are judged.
+   */
+  ignore(absolute: string): boolean
+  secrets: SecretFilter
+}
+
+/**
+ * The one judgement of what reaches an image from the project folder, for the engine's
+ * streamed context and the direct builder's code layer alike: `.dockerignore` with
+ * Docker's rules, then the secret deny list; `skip` paths (limg's own additions) are out.
+ */
+export function contextFilter(contextDir: string, skip: ReadonlySet<string> = new Set(), ignoreText: string | undefined = readIgnoreFile(contextDir)): ContextFilter {
+  const matcher = DockerignoreMatcher.fromText(ignoreText ?? '')
+  const secrets = new SecretFilter(matcher)
+  const ignore = (absolute: string): boolean => {
+    const rel = relative(contextDir, absolute).split(sep).join('/')
+    if (skip.has(rel)) return true
+    if (!matcher.matches(rel)) return secrets.keepsOut(rel, absolute)
+    // An excluded directory is walked only when an exception names something inside it.
+    if (!matcher.mayIncludeUnder(rel)) return true
+    return !lstatSync(absolute).isDirectory()
+  }
+  return {ignore, secrets}
 }
 
 function appendInjected(pack: Pack, files: Array<[string, string | Buffer]>, stats: {files: number; bytes: number}): void {

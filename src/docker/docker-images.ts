@@ -96,6 +96,35 @@ export class DockerImages implements ImageClient {
     if (failure) throw new Error(failure)
   }
 
+  async load(archive: Readable, signal?: AbortSignal): Promise<string[]> {
+    const response = await this.engine.stream({
+      method: 'POST',
+      path: '/images/load',
+      query: {quiet: true},
+      headers: {'Content-Type': 'application/x-tar'},
+      body: archive,
+      ...(signal ? {signal} : {}),
+    })
+    const loaded: string[] = []
+    let failure: string | undefined
+    const lines = new LineSplitter((line) => {
+      let message: {stream?: string; error?: string; errorDetail?: {message?: string}}
+      try {
+        message = JSON.parse(line) as typeof message
+      } catch {
+        return
+      }
+      // As with builds and pushes, the end of the stream is not success: an error line is a failure.
+      if (message.error || message.errorDetail) failure ??= message.errorDetail?.message ?? message.error
+      const name = /Loaded image(?: ID)?: (\S+)/.exec(message.stream ?? '')?.[1]
+      if (name) loaded.push(name)
+    })
+    await followResponse(response, this.engine.target, (chunk) => lines.write(chunk), signal)
+    lines.end()
+    if (failure) throw new Error(failure)
+    return loaded
+  }
+
   async tag(ref: string, repo: string, tag: string): Promise<void> {
     await this.engine.call({method: 'POST', path: `/images/${ref}/tag`, query: {repo, tag}})
   }

@@ -47,6 +47,11 @@ export interface ImageClient {
   inspect(ref: string): Promise<ImageInfo | undefined>
   /** Pulls `ref` for `platform`, reporting progress; throws when it cannot be pulled. */
   pull(ref: string, platform: string, onProgress?: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void>
+  /**
+   * Loads an image archive (the `manifest.json` format of `docker save`, which names its
+   * tags) into the engine, as `docker load` does; resolves with the names it loaded.
+   */
+  load(archive: Readable, signal?: AbortSignal): Promise<string[]>
   /** Gives `ref` the name `repo:tag`. */
   tag(ref: string, repo: string, tag: string): Promise<void>
   /** Takes the name `ref` (`repo:tag`) off its image, which keeps its other names; gone already is not an error. */

@@ -64,6 +64,10 @@ export class BuildProgressRenderer {
         this.stop()
         break
       }
+      case 'direct-step': {
+        this.line(event.cached ? `${event.message} (cached)` : event.message)
+        break
+      }
       case 'checking': {
         this.stop()
         this.line(`Checking ${event.image} (architecture, handler file, size)`)

@@ -61,6 +61,6 @@ export function inspectorNote(inspector: Inspector): string {
 }
 
 function describeSettings(settings: BuildSettings): string {
-  const flags: Record<keyof BuildSettings, string> = {arch: '--arch', baseImage: '--base-image', dockerfile: '--dockerfile', caCert: '--ca-cert'}
+  const flags: Record<keyof BuildSettings, string> = {arch: '--arch', baseImage: '--base-image', dockerfile: '--dockerfile', caCert: '--ca-cert', builder: '--builder'}
   return Object.entries(settings).map(([key, value]) => `${flags[key as keyof BuildSettings]} ${value}`).join(' ')
 }

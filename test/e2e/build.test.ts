@@ -36,7 +36,7 @@ describe('limg build (e2e)', function () {
   it('prints exactly the result object with --json', async () => {
     const run = await limg(['build', '--json', '--base-image', base, '--tag', tag], dir)
     assert.equal(run.exitCode, 0, run.stdout + run.stderr)
-    assert.deepEqual(Object.keys(run.json).sort(), ['architecture', 'baseImage', 'cachedSteps', 'dockerfile', 'durationMs', 'image', 'imageId', 'install', 'keptOut', 'runtime', 'sizeBytes', 'steps', 'warnings'])
+    assert.deepEqual(Object.keys(run.json).sort(), ['architecture', 'baseImage', 'builder', 'cachedSteps', 'dockerfile', 'durationMs', 'image', 'imageId', 'install', 'keptOut', 'runtime', 'sizeBytes', 'steps', 'warnings'])
     assert.equal(run.json.image, tag)
     assert.equal(run.json.architecture, 'x86_64')
     assert.equal(run.json.baseImage, base)

@@ -91,6 +91,10 @@ export class FakeImages implements ImageClient {
     this.add(imageInfo({id: `sha256:${ref}`}), ref)
   }
 
+  async load(_archive: Readable): Promise<string[]> {
+    throw new Error('FakeImages does not load archives.')
+  }
+
   async tag(ref: string, repo: string, tag: string): Promise<void> {
     this.tagged.push([ref, repo, tag])
     this.names.set(`${repo}:${tag}`, this.names.get(ref) ?? ref)

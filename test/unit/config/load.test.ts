@@ -54,6 +54,6 @@ describe('unknown limg.json keys', () => {
     assert.equal(closest('env', PROJECT_CONFIG_KEYS), 'environment')
     assert.equal(closest('flavour', PROJECT_CONFIG_KEYS), undefined)
     const [warning] = unknownKeyWarnings({name: 'fn', flavour: 'x'}, 'limg.json')
-    assert.match(warning, /^limg\.json: unknown key "flavour" is ignored; limg\.json takes "name", "runtime", .*"caCert", "dockerfile", "outDir", "role", "description", "tags", "ephemeralStorage", "http", "logFormat", "logLevel", "systemLogLevel"\.$/)
+    assert.match(warning, /^limg\.json: unknown key "flavour" is ignored; limg\.json takes "name", "runtime", .*"caCert", "builder", "dockerfile", "outDir", "role", "description", "tags", "ephemeralStorage", "http", "logFormat", "logLevel", "systemLogLevel"\.$/)
   })
 })
