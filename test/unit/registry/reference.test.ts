@@ -38,4 +38,34 @@ describe('image references, challenges and docker logins', () => {
       await rm(home, {recursive: true, force: true})
     }
   })
+
+  it('asks the credential helper credHelpers names for the registry, else the credsStore one, as the Docker CLI does', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'limg-login-'))
+    try {
+      const bin = join(home, 'bin')
+      await mkdir(bin)
+      await mkdir(join(home, '.docker'))
+      // Two helpers on PATH, each answering for one server and failing as Docker's helpers do otherwise.
+      const helper = (server: string, user: string) =>
+        `#!/bin/sh\n[ "$1" = get ] || exit 2\nread -r server\nif [ "$server" = "${server}" ]; then printf '{"ServerURL":"%s","Username":"${user}","Secret":"s3cret"}' "$server"; else echo "credentials not found in native keychain"; exit 1; fi\n`
+      await writeFile(join(bin, 'docker-credential-per-registry'), helper('private.example.com', 'ci'), {mode: 0o755})
+      await writeFile(join(bin, 'docker-credential-store'), helper('https://index.docker.io/v1/', 'hubuser'), {mode: 0o755})
+      await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({
+        auths: {'private.example.com': {}, 'plain.example.com': {auth: Buffer.from('me:pw').toString('base64')}},
+        credsStore: 'store',
+        credHelpers: {'private.example.com': 'per-registry', 'broken.example.com': '../../bin/sh'},
+      }))
+      const env = {PATH: `${bin}:/usr/bin:/bin`}
+      assert.deepEqual(await dockerConfigLogin('private.example.com', env, home), {username: 'ci', password: 's3cret'})
+      assert.deepEqual(await dockerConfigLogin('registry-1.docker.io', env, home), {username: 'hubuser', password: 's3cret'})
+      // The store knows nothing for this one: the auths entry answers.
+      assert.deepEqual(await dockerConfigLogin('plain.example.com', env, home), {username: 'me', password: 'pw'})
+      // A helper name that is a path is never run.
+      assert.equal(await dockerConfigLogin('broken.example.com', env, home), undefined)
+      // A helper missing from PATH is no login, not a crash.
+      assert.equal(await dockerConfigLogin('private.example.com', {PATH: '/nonexistent'}, home), undefined)
+    } finally {
+      await rm(home, {recursive: true, force: true})
+    }
+  })
 })
