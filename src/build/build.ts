@@ -1,7 +1,6 @@
-import {readFile, realpath} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {isAbsolute, join, resolve} from 'node:path'
 import type {Readable} from 'node:stream'
-import {deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
 import {projectImageTag} from '../config/image-tag.js'
 import type {ProjectConfig} from '../config/schema.js'
 import {resolveDockerfile} from '../dockerfile/index.js'
@@ -11,6 +10,7 @@ import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {BuildFailedError, EngineUnavailableError, InterruptedError, InvalidInputError} from '../errors/index.js'
 import {type InjectedFile, packContext} from '../context/pack.js'
 import {proxyBuildArgs} from './build-args.js'
+import {startBuild} from './build-start.js'
 import {checkArchitecture, checkHandlerFile, checkSize, handlerContextFiles} from './checks.js'
 import type {BuildProgressEvent} from './events.js'
 import {type BuildSettings, readLastBuild, recordLastBuild} from './last-build.js'
@@ -66,17 +66,8 @@ export interface BuildResult {
  * handler file, size).
  */
 export async function buildProject(engine: ImageClient, request: BuildRequest): Promise<BuildResult> {
-  const now = request.now ?? Date.now
-  const started = now()
-  const env = request.env ?? process.env
-  const emit = request.onEvent ?? (() => {})
   const {config} = request
-  const projectDir = await realpath(request.projectDir)
-  const runtime = getRuntime(config.runtime)
-  const arch = getArchitecture(config.arch)
-  const warnings: string[] = []
-  const deprecated = deprecationWarning(runtime)
-  if (deprecated) warnings.push(deprecated)
+  const {now, started, env, emit, projectDir, runtime, arch, warnings} = await startBuild(request)
 
   const caCert = await readCaCert(config.caCert ?? nonEmpty(env.NODE_EXTRA_CA_CERTS), projectDir)
   const dockerfile = await resolveDockerfile(projectDir, config, {

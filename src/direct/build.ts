@@ -1,10 +1,11 @@
 import {createWriteStream} from 'node:fs'
 import {randomBytes} from 'node:crypto'
-import {realpath, rename, rm, stat} from 'node:fs/promises'
+import {rename, rm, stat} from 'node:fs/promises'
 import {join, posix, resolve} from 'node:path'
 import {pipeline} from 'node:stream/promises'
-import {awsBaseImage, deprecationWarning, getArchitecture, getRuntime} from '../catalog/runtimes.js'
+import {awsBaseImage} from '../catalog/runtimes.js'
 import {type BuildResult, splitTag} from '../build/build.js'
+import {startBuild} from '../build/build-start.js'
 import {MAX_IMAGE_BYTES} from '../build/checks.js'
 import type {BuildProgressEvent} from '../build/events.js'
 import {type BuildSettings, recordLastBuild} from '../build/last-build.js'
@@ -86,17 +87,8 @@ export type DirectBuildResult = Omit<BuildResult, 'dockerfile'> & {
  * archive, or loaded into the local engine.
  */
 export async function buildDirect(request: DirectBuildRequest): Promise<DirectBuildResult> {
-  const now = request.now ?? Date.now
-  const started = now()
-  const env = request.env ?? process.env
-  const emit = request.onEvent ?? (() => {})
   const {config} = request
-  const projectDir = await realpath(request.projectDir)
-  const runtime = getRuntime(config.runtime)
-  const arch = getArchitecture(config.arch)
-  const warnings: string[] = []
-  const deprecated = deprecationWarning(runtime)
-  if (deprecated) warnings.push(deprecated)
+  const {now, started, env, emit, projectDir, runtime, arch, warnings} = await startBuild(request)
   await refuseUnsupported(projectDir, config)
   await checkHandlerStyle(projectDir, config)
   const layout = await functionLayout(projectDir, config)
