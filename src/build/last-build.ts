@@ -1,8 +1,9 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import {realpathSync} from 'node:fs'
-import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {cacheRoot} from '../util/cache-root.js'
+import {writeJsonAtomically} from '../util/json-file.js'
 
 /** The `limg build` flags a later `limg run` (and `run --watch`) rebuilds with, unless told otherwise. */
 export interface BuildSettings {
@@ -50,14 +51,5 @@ export async function readLastBuild(projectDir: string, env: NodeJS.ProcessEnv =
 
 /** Records a successful build; written whole through a rename, so a reader never sees half a record. */
 export async function recordLastBuild(projectDir: string, build: LastBuild, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const file = recordFile(projectDir, env)
-  await mkdir(join(file, '..'), {recursive: true})
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
-  try {
-    await writeFile(temp, `${JSON.stringify(build)}\n`)
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, {force: true})
-    throw error
-  }
+  await writeJsonAtomically(recordFile(projectDir, env), build)
 }

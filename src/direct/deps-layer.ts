@@ -1,5 +1,5 @@
-import {createHash, randomBytes} from 'node:crypto'
-import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {readFile, stat} from 'node:fs/promises'
 import {join, posix} from 'node:path'
 import type {ArchitectureInfo, Runtime} from '../catalog/runtimes.js'
 import type {InstallPlan} from '../project/package-manager.js'
@@ -10,6 +10,7 @@ import type {BuiltLayer} from './image.js'
 import type {LayerBlob} from './layer.js'
 import {treeEntries, writeLayer} from './layer.js'
 import {checkNativeAddons} from './native-addons.js'
+import {writeJsonAtomically} from '../util/json-file.js'
 
 /** Bumped when the layer's layout changes, so old cache records are not reused. */
 const LAYOUT_VERSION = 1
@@ -58,7 +59,7 @@ export async function dependenciesLayer(
     const to = posix.join(target.taskRoot, 'node_modules')
     const entries = [{kind: 'directory' as const, to, mode: 0o755}, ...(present ? await treeEntries(modules, to) : [])]
     const blob = await writeLayer(entries, cache)
-    if (plan.lockFile) await writeRecord(record, {...blob, command: install.command, warnings})
+    if (plan.lockFile) await writeJsonAtomically(record, {...blob, command: install.command, warnings})
     return {layer: {...blob, createdBy: install.command}, cached: false, command: install.command, warnings}
   } finally {
     await install.dispose()
@@ -69,14 +70,3 @@ function pick(record: DepsRecord): LayerBlob {
   return {digest: record.digest, diffId: record.diffId, size: record.size, uncompressedSize: record.uncompressedSize}
 }
 
-async function writeRecord(file: string, record: DepsRecord): Promise<void> {
-  await mkdir(join(file, '..'), {recursive: true})
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
-  try {
-    await writeFile(temp, `${JSON.stringify(record)}\n`)
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, {force: true})
-    throw error
-  }
-}

@@ -2,6 +2,7 @@ import {type Agent, type ClientRequest, type IncomingMessage, request as httpReq
 import {request as httpsRequest} from 'node:https'
 import {createRequire} from 'node:module'
 import type {Readable} from 'node:stream'
+import {buffer} from 'node:stream/consumers'
 import {abortReason} from '../util/abort.js'
 import {asEngineError, engineTimeoutError} from './connection.js'
 
@@ -63,7 +64,7 @@ export class EngineHttp {
     const signal = timeout && request.signal ? AbortSignal.any([request.signal, timeout]) : (timeout ?? request.signal)
     try {
       const response = await this.send({...request, ...(signal ? {signal} : {})})
-      const bytes = await readAll(response)
+      const bytes = await buffer(response)
       const text = bytes.toString('utf8')
       if (!isSuccess(response)) throw new EngineApiError(response.statusCode ?? 0, parseJson(text), text)
       if (request.raw) return bytes as T
@@ -85,7 +86,7 @@ export class EngineHttp {
       throw asEngineError(error, this.target)
     }
     if (isSuccess(response)) return response
-    const text = (await readAll(response).catch(() => Buffer.alloc(0))).toString('utf8')
+    const text = (await buffer(response).catch(() => Buffer.alloc(0))).toString('utf8')
     throw new EngineApiError(response.statusCode ?? 0, parseJson(text), text)
   }
 
@@ -147,13 +148,4 @@ function parseJson(text: string): {message?: string} | undefined {
   } catch {
     return undefined
   }
-}
-
-function readAll(response: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    response.on('data', (chunk: Buffer) => chunks.push(chunk))
-    response.on('end', () => resolve(Buffer.concat(chunks)))
-    response.on('error', reject)
-  })
 }

@@ -1,5 +1,6 @@
 import {randomUUID} from 'node:crypto'
 import {type IncomingMessage, type Server, type ServerResponse, createServer} from 'node:http'
+import {buffer} from 'node:stream/consumers'
 import type {AddressInfo} from 'node:net'
 import {LocalRunError} from '../errors/index.js'
 import {MAX_SYNC_REQUEST_BYTES} from '../invoke/event.js'
@@ -79,7 +80,7 @@ async function answer(options: FrontDoorOptions, req: IncomingMessage, res: Serv
   let response: FrontResponse
   let outcome: string
   try {
-    const body = await readBody(req)
+    const body = await buffer(req)
     const request: FrontRequest = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -121,15 +122,6 @@ async function answer(options: FrontDoorOptions, req: IncomingMessage, res: Serv
   }
   send(res, response)
   options.onRequest?.({method: req.method ?? 'GET', url: req.url ?? '/', statusCode: response.statusCode, durationMs: Math.round(performance.now() - started), outcome})
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
 
 function send(res: ServerResponse, response: FrontResponse): void {
