@@ -85,15 +85,22 @@ const FULL_BYTES = 1024 * 1024
 /**
  * Runs the downloads of one base build so that a full disk ends them with a DiskFullError
  * naming the cache folder. A download that runs out of space fails alone: the others go on,
- * since the space it held is freed, and whatever they finish is kept for the next build. When
- * the cache's disk stays full for a while, the tools still running are stopped, because apt-get
- * can wait forever after it failed to write its package lists.
+ * since the space it held is freed, and whatever they finish is kept for the next build.
+ *
+ * apt-get waits forever once it failed to write its package lists, even after space comes back
+ * (Debian 12's apt, reproduced on tmpfs). So once the disk has been full, or a download ran out
+ * of space, the tools still running are stopped as soon as the disk stops changing for a while:
+ * a download that still writes goes on, a hung one is ended. A disk that stays full ends them too.
  */
 export class DiskGuard {
   private readonly controller = new AbortController()
   private readonly active = new Set<string>()
   private readonly timer: NodeJS.Timeout
   private fullSince: number | undefined
+  /** When the disk was first seen full or a download ran out of space; from then on a still disk stops the rest. */
+  private ranOutAt: number | undefined
+  private lastFree: number | undefined
+  private stillSince: number | undefined
 
   constructor(
     private readonly cacheRoot: string,
@@ -119,6 +126,7 @@ export class DiskGuard {
       const reason = this.controller.signal.reason
       if (this.controller.signal.aborted && reason instanceof DiskFullError) throw reason
       if (!isNoSpace(error)) throw error
+      this.ranOutAt ??= Date.now()
       throw await diskFullError(error, item, this.cacheRoot, this.options.env, this.options.freeSpace)
     } finally {
       this.active.delete(item)
@@ -132,12 +140,16 @@ export class DiskGuard {
   private async look(): Promise<void> {
     if (this.controller.signal.aborted || this.active.size === 0) return
     const space = await (this.options.freeSpace ?? freeSpace)(this.cacheRoot)
-    if (!space || space.free >= FULL_BYTES) {
-      this.fullSince = undefined
-      return
-    }
-    this.fullSince ??= Date.now()
-    if (Date.now() - this.fullSince < (this.options.fullForMs ?? 10_000)) return
+    if (!space) return
+    const now = Date.now()
+    const waitMs = this.options.fullForMs ?? 10_000
+    const full = space.free < FULL_BYTES
+    if (full) this.ranOutAt ??= now
+    this.fullSince = full ? (this.fullSince ?? now) : undefined
+    this.stillSince = space.free === this.lastFree ? (this.stillSince ?? now) : undefined
+    this.lastFree = space.free
+    const stuck = (this.fullSince !== undefined && now - this.fullSince >= waitMs) || (this.ranOutAt !== undefined && this.stillSince !== undefined && now - Math.max(this.stillSince, this.ranOutAt) >= waitMs)
+    if (!stuck) return
     const items = [...this.active].join(', ')
     this.controller.abort(await diskFullError(new Error('ENOSPC'), items, this.cacheRoot, this.options.env, this.options.freeSpace))
   }

@@ -66,6 +66,43 @@ describe('a full disk during limg base build', () => {
       }
     })
 
+    it('once a download ran out of space, stops a tool that hangs while the disk no longer changes, though space came back', async () => {
+      let free = 10 * 1024 * 1024
+      const guard = new DiskGuard('/c', {env: {LIMG_CACHE_DIR: '/c'}, pollMs: 5, fullForMs: 50, freeSpace: async () => ({free, total: 20 * 1024 * 1024})})
+      try {
+        // apt-get as Debian 12 has it: after a failed write it waits forever, space or not.
+        const hung = guard.run("Debian libraries, busybox and CA certificates (amd64)", untilStopped)
+        const writing = setInterval(() => (free -= 4096), 2)
+        await new Promise((r) => setTimeout(r, 100))
+        assert.equal(guard.signal.aborted, false, 'a disk that still changes stops nothing')
+        const failed = guard.run('AWS SDK aws-sdk@2.1083.0', async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+        })
+        await assert.rejects(failed, DiskFullError)
+        await new Promise((r) => setTimeout(r, 100))
+        assert.equal(guard.signal.aborted, false, 'a download still writing goes on after another ran out')
+        clearInterval(writing)
+        free = 8 * 1024 * 1024
+        await assert.rejects(hung, (e: unknown) => e instanceof DiskFullError && /while downloading Debian libraries, busybox and CA certificates \(amd64\)\.$/.test(e.message))
+      } finally {
+        guard.stop()
+      }
+    })
+
+    it('a disk that does not change stops nothing while no download ran out of space', async () => {
+      const guard = new DiskGuard('/c', {env: {}, pollMs: 5, fullForMs: 20, freeSpace: async () => ({free: 10 * 1024 * 1024, total: 20 * 1024 * 1024})})
+      try {
+        let done!: (v: {cached: boolean}) => void
+        const slow = guard.run('node 16.20.2 (x86_64)', () => new Promise<{cached: boolean}>((r) => (done = r)))
+        await new Promise((r) => setTimeout(r, 100))
+        assert.equal(guard.signal.aborted, false)
+        done({cached: false})
+        assert.deepEqual(await slow, {cached: false})
+      } finally {
+        guard.stop()
+      }
+    })
+
     it('Ctrl-C reaches the downloads as it is', async () => {
       const user = new AbortController()
       const guard = new DiskGuard('/c', {signal: user.signal})
