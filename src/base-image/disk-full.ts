@@ -148,8 +148,10 @@ export class DiskGuard {
     this.fullSince = full ? (this.fullSince ?? now) : undefined
     this.stillSince = space.free === this.lastFree ? (this.stillSince ?? now) : undefined
     this.lastFree = space.free
-    const stuck = (this.fullSince !== undefined && now - this.fullSince >= waitMs) || (this.ranOutAt !== undefined && this.stillSince !== undefined && now - Math.max(this.stillSince, this.ranOutAt) >= waitMs)
-    if (!stuck) return
+    const fullTooLong = this.fullSince !== undefined && now - this.fullSince >= waitMs
+    // Stillness counts only from when space ran out: before that, a still disk is a download fetching over the network.
+    const stillSinceRanOut = this.ranOutAt !== undefined && this.stillSince !== undefined && now - Math.max(this.stillSince, this.ranOutAt) >= waitMs
+    if (!fullTooLong && !stillSinceRanOut) return
     const items = [...this.active].join(', ')
     this.controller.abort(await diskFullError(new Error('ENOSPC'), items, this.cacheRoot, this.options.env, this.options.freeSpace))
   }
