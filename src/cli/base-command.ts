@@ -1,6 +1,9 @@
 import {Command, Errors} from '@oclif/core'
 import {type AppContext, createContext} from '../app/context.js'
 import {InterruptedError, InvalidInputError, LimgError, type StopSignal} from '../errors/index.js'
+import type {FunctionsEvent, FunctionsResult} from '../app/functions.js'
+import {functionsExitCode} from '../app/functions.js'
+import {FunctionsProgressView, type FunctionsWording, functionsSummary} from '../ui/functions-progress.js'
 import {isInteractive} from '../ui/terminal.js'
 import {writeError} from './error-output.js'
 import {claimStopSignals} from './process-edge.js'
@@ -63,6 +66,33 @@ export abstract class LimgCommand<T extends object> extends Command {
   }
 
   public abstract override run(): Promise<T>
+
+  /**
+   * A command's work for many functions of a repository: one progress view, a summary line
+   * per function, one line per success on stdout (`line`), and the exit code that says
+   * whether all succeeded (functionsExitCode). The result is what `--json` prints.
+   */
+  protected async forFunctions<E, R>(
+    wording: FunctionsWording<E, R>,
+    work: (onEvent?: (event: FunctionsEvent<E, R>) => void) => Promise<FunctionsResult<R>>,
+    line: (result: R) => string,
+  ): Promise<FunctionsResult<R> & {warnings: string[]}> {
+    const view = this.jsonEnabled() ? undefined : new FunctionsProgressView(process.stderr, this.interactive, wording, Date.now, () => process.stderr.columns || 100)
+    let result: FunctionsResult<R>
+    try {
+      result = await work(view?.handle)
+    } finally {
+      view?.stop()
+    }
+    for (const fn of result.functions) {
+      // Each function's warnings stay in its own result; on the terminal they name it.
+      for (const warning of fn.ok ? ((fn.result as {warnings?: string[]}).warnings ?? []) : []) this.note(`Warning: ${fn.name}: ${warning}`)
+    }
+    for (const summary of functionsSummary(result, wording)) this.note(summary)
+    for (const fn of result.functions) if (fn.ok) this.log(line(fn.result))
+    process.exitCode = functionsExitCode(result)
+    return this.withWarnings(result)
+  }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     if (err instanceof Errors.ExitError) throw err

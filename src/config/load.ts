@@ -28,6 +28,12 @@ export async function loadProjectConfig(dir: string, options: LoadOptions = {}):
   } catch (error) {
     throw new InvalidInputError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the file or run `limg init --force`.', {cause: error})
   }
+  if (typeof raw === 'object' && raw !== null && 'functions' in raw) {
+    throw new InvalidInputError(
+      `${file} lists the functions of a repository ("functions"), not one function.`,
+      'Run this in a function\'s folder (--dir functions/<name>); limg build, push and deploy at the root act on all of them.',
+    )
+  }
   const config = validateProjectConfig(raw, file)
   for (const warning of unknownKeyWarnings(raw, file)) options.onWarning?.(warning)
   return config

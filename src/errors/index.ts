@@ -118,7 +118,26 @@ export const EXIT_CODES = {
   registry: 5,
   localRun: 6,
   diskFull: 7,
+  /** Some of a repository's functions failed; each one's outcome is in the result. */
+  someFunctionsFailed: 8,
   hangup: SIGNAL_EXIT_CODES.SIGHUP,
   interrupted: SIGNAL_EXIT_CODES.SIGINT,
   terminated: SIGNAL_EXIT_CODES.SIGTERM,
 } as const
+
+/** An error as a result records it: a function of many that failed, beside the others that did not. */
+export interface ErrorDescription {
+  code: string
+  message: string
+  exitCode: number
+  suggestion?: string
+  details?: string[]
+}
+
+export function describeError(error: unknown): ErrorDescription {
+  if (error instanceof LimgError) {
+    return {code: error.code, message: error.message, exitCode: error.exitCode, ...(error.suggestion ? {suggestion: error.suggestion} : {}), ...(error.details.length ? {details: error.details} : {})}
+  }
+  const message = error instanceof Error ? error.message || error.name : String(error)
+  return {code: 'UNEXPECTED', message: `Unexpected failure: ${message}`, exitCode: EXIT_CODES.failure, suggestion: 'Run again with LIMG_DEBUG=1 for the details.'}
+}
