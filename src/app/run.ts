@@ -14,6 +14,7 @@ import {poolInvoker} from '../front/invoker.js'
 import {MAX_CONCURRENCY, startMoreInstances} from '../run/instances.js'
 import {type FrontDoorRequestEvent, openFrontDoor} from '../front/server.js'
 import {LOOPBACK} from '../run/emulator.js'
+import {containerHost} from '../run/container-host.js'
 import {type AppContext, projectSettings} from './context.js'
 
 export interface RunRequest {
@@ -41,6 +42,10 @@ export interface RunRequest {
   inspectBrk?: number
   /** Warm instances (containers) to keep, each taking one invocation at a time; default 1. */
   concurrency?: number
+  /** On a remote engine: the address to reach its published ports at (default: the engine's host). */
+  containerHost?: string
+  /** On a remote engine: its host's interface to publish on (default: the engine's address). */
+  containerHostInterface?: string
 }
 
 /** What `limg run` reports: the running function and, with `--http`, its front door. */
@@ -78,12 +83,17 @@ export async function run(context: AppContext, request: RunRequest, onEvent: (ev
   const inspect = request.inspectBrk !== undefined ? {port: request.inspectBrk, brk: true} : request.inspect !== undefined ? {port: request.inspect, brk: false} : undefined
   const concurrency = checkConcurrency(request.concurrency ?? 1, request, inspect !== undefined)
   const docker = await context.docker()
+  const where = await containerHost(docker.target, {
+    ...(request.containerHost === undefined ? {} : {host: request.containerHost}),
+    ...(request.containerHostInterface === undefined ? {} : {bindInterface: request.containerHostInterface}),
+  }, context.env)
   const start = {
     dir: project.dir,
     config: project.config,
     build: request.build,
     builder: projectBuilder(context, settings),
     processEnv: context.env,
+    containerHost: where,
     onEvent,
     ...(request.port !== undefined ? {port: request.port} : {}),
     ...(request.env ? {env: request.env} : {}),
@@ -100,7 +110,7 @@ export async function run(context: AppContext, request: RunRequest, onEvent: (ev
       if (concurrency > 1) instances = [first, ...(await startMoreInstances(docker, start, concurrency))]
       const many = concurrency > 1 ? {instances} : {}
       if (request.http === undefined || format === undefined) return {...first, ...many}
-      const spec = {container: first.container, instances: instances.map((i) => ({container: i.container, port: i.port})), httpPort: request.http, format}
+      const spec = {container: first.container, instances: instances.map((i) => ({container: i.container, host: i.host, port: i.port})), httpPort: request.http, format}
       const door = await startDetachedFrontDoor(spec, context.env)
       return {...first, ...many, http: {url: `http://${LOOPBACK}:${door.port}`, port: door.port, format, pid: door.pid}}
     } catch (error) {

@@ -24,7 +24,9 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
 
 --inspect PORT (or --inspect-brk PORT, which stops at the runtime's first line until a debugger attaches) runs the function's Node under the inspector, published on 127.0.0.1:PORT (0: a free one), with the timeout raised to 900 s; it answers once the first invocation has started the runtime. Map /var/task to the project folder in the debugger (the README has a VS Code launch.json).
 
---concurrency N keeps N containers warm, each with its own emulator and initialisation (its first REPORT line has the Init Duration); the front door and limg invoke send each invocation to a free one, and queue beyond N.`
+--concurrency N keeps N containers warm, each with its own emulator and initialisation (its first REPORT line has the Init Duration); the front door and limg invoke send each invocation to a free one, and queue beyond N.
+
+On a remote engine (DOCKER_HOST=tcp://, with or without TLS, or ssh://) the ports are published on the address DOCKER_HOST names, on the engine's host, and reached there; --container-host names another address to reach them at, --container-host-interface another interface to publish on (0.0.0.0 for all). The project's files are sent in the build context, never bind-mounted, so nothing of this machine's folders has to exist there.`
 
   static override examples = [
     {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
@@ -34,6 +36,7 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     {description: 'An HTTP front door on port 3000, as a function URL', command: '<%= config.bin %> run --http 3000\ncurl http://127.0.0.1:3000/hello?name=limg'},
     {description: 'A REST API (payload 1.0) front door on a free port, in the background', command: '<%= config.bin %> run --detach --http 0 --http-format 1.0'},
     {description: 'Four warm instances behind a front door, as Lambda scales out', command: '<%= config.bin %> run --concurrency 4 --http 3000'},
+    {description: 'On a build server reached over TLS, published on its address', command: 'export DOCKER_HOST=tcp://build-1.internal:2376 DOCKER_TLS_VERIFY=1\n<%= config.bin %> run --detach && <%= config.bin %> invoke'},
     {description: 'Debug: the inspector on port 9229, stopped at the first line until VS Code or Chrome DevTools attaches', command: '<%= config.bin %> run --inspect-brk 9229'},
   ]
 
@@ -56,6 +59,8 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
     concurrency: Flags.integer({description: 'Keep N warm instances (containers), each taking one invocation at a time, as Lambda scales out; --http and limg invoke send to a free one.', min: 1, max: 32}),
     inspect: Flags.integer({description: 'Run the function under the Node inspector, published on this 127.0.0.1 port (0: a free one); the timeout becomes 900 s.', min: 0, max: 65535, exclusive: ['inspect-brk']}),
     'inspect-brk': Flags.integer({description: 'As --inspect, stopping before the runtime\'s first line until a debugger attaches.', min: 0, max: 65535, exclusive: ['inspect']}),
+    'container-host': Flags.string({description: 'On a remote engine (DOCKER_HOST=tcp:// or ssh://): the address its published ports are reached at (default: the engine\'s host; LIMG_CONTAINER_HOST).'}),
+    'container-host-interface': Flags.string({description: 'On a remote engine: the interface of its host to publish on (default: the address DOCKER_HOST names; 0.0.0.0 for all; LIMG_CONTAINER_HOST_INTERFACE).'}),
     'http-format': Flags.string({description: 'The front door\'s payload format: 2.0 (function URL, HTTP API) or 1.0 (REST API proxy). Default: limg.json "http.format", else 2.0.', options: ['2.0', '1.0']}),
   }
 
@@ -87,6 +92,8 @@ In the foreground the function's log (START, END, REPORT and its console lines) 
       ...(flags['http-format'] === undefined ? {} : {httpFormat: flags['http-format']}),
       ...(flags.inspect === undefined ? {} : {inspect: flags.inspect}),
       ...(flags.concurrency === undefined ? {} : {concurrency: flags.concurrency}),
+      ...(flags['container-host'] === undefined ? {} : {containerHost: flags['container-host']}),
+      ...(flags['container-host-interface'] === undefined ? {} : {containerHostInterface: flags['container-host-interface']}),
       ...(flags['inspect-brk'] === undefined ? {} : {inspectBrk: flags['inspect-brk']}),
     }, (event) => renderRunEvent(output, event))
     if (flags.detach) {

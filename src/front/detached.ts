@@ -12,7 +12,7 @@ import type {PayloadFormat} from './http-event.js'
 export interface FrontDoorSpec {
   container: string
   /** Every warm instance: its container and the emulator's host port (the first is `container`'s). */
-  instances: Array<{container: string; port: number}>
+  instances: Array<{container: string; host?: string; port: number}>
   /** 0 picks a free one. */
   httpPort: number
   format: PayloadFormat

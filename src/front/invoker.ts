@@ -8,6 +8,8 @@ import type {Invoker} from './server.js'
 /** One warm instance the front door sends to (a `--watch` restart changes the container, not the port). */
 export interface InvokeTarget {
   container?: string
+  /** Where the emulator is reached; the loopback when absent. */
+  host?: string
   port: number
 }
 
@@ -41,7 +43,7 @@ export function poolInvoker(targets: () => InvokeTarget[], lock: LockOptions = {
     const target = await take()
     if (!target) return {error: 'the function is not running yet'}
     try {
-      return await inTurn(key(target), lock, () => postInvocation({host: LOOPBACK, port: target.port}, event, lock.signal, sink))
+      return await inTurn(key(target), lock, () => postInvocation({host: target.host ?? LOOPBACK, port: target.port}, event, lock.signal, sink))
     } finally {
       give(target)
     }

@@ -2,7 +2,7 @@ import type {ContainerClient, ContainerInfo} from '../docker/containers.js'
 import {LocalRunError} from '../errors/index.js'
 import type {LogLine} from '../docker/streams.js'
 import {LOOPBACK, type EmulatorAddress} from '../run/emulator.js'
-import {containerOnPort, endpointPort, projectContainer, runningContainers} from '../run/find.js'
+import {containerOnPort, endpointHost, endpointPort, projectContainer, runningContainers} from '../run/find.js'
 import {throwIfAborted} from '../util/abort.js'
 import {sleep} from '../util/sleep.js'
 import {LABEL} from '../run/labels.js'
@@ -60,8 +60,8 @@ export interface InvokeReport {
 export async function invokeFunction(engine: ContainerClient, request: InvokeRequest): Promise<InvokeReport> {
   const instances = request.port === undefined ? await runningContainers(engine, request.dir) : undefined
   if (instances && instances.length > 1) return invokeFreeInstance(engine, instances, request)
-  const {container, port} = await resolveTarget(engine, request, instances)
-  const target: EmulatorAddress = {host: LOOPBACK, port}
+  const {container, host, port} = await resolveTarget(engine, request, instances)
+  const target: EmulatorAddress = {host, port}
   // A port no container of limg's publishes gets a short wait: nothing is starting there that limg knows of.
   await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? (container ? 30_000 : 5_000), ...(container ? {container} : {}), ...(request.signal ? {signal: request.signal} : {})})
   return inTurn(invokeKey(container, port), {...request.lock, ...(request.signal ? {signal: request.signal} : {})}, () => invokeNow(engine, container, target, request))
@@ -86,7 +86,7 @@ async function invokeFreeInstance(engine: ContainerClient, instances: ContainerI
       try {
         const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
         if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
-        const target: EmulatorAddress = {host: LOOPBACK, port}
+        const target: EmulatorAddress = {host: endpointHost(info.labels[LABEL.endpoint]) ?? LOOPBACK, port}
         await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? 30_000, container: info.id, ...(request.signal ? {signal: request.signal} : {})})
         return await invokeNow(engine, info.id, target, request)
       } finally {
@@ -98,16 +98,17 @@ async function invokeFreeInstance(engine: ContainerClient, instances: ContainerI
   }
 }
 
-async function resolveTarget(engine: ContainerClient, request: InvokeRequest, running?: ContainerInfo[]): Promise<{container?: string; port: number}> {
+/** The container to invoke and where its emulator is: the host its endpoint label names (127.0.0.1 on a local engine). */
+async function resolveTarget(engine: ContainerClient, request: InvokeRequest, running?: ContainerInfo[]): Promise<{container?: string; host: string; port: number}> {
   if (request.port !== undefined) {
     const info = await containerOnPort(engine, request.port)
-    return {port: request.port, ...(info ? {container: info.id} : {})}
+    return {port: request.port, host: endpointHost(info?.labels[LABEL.endpoint]) ?? LOOPBACK, ...(info ? {container: info.id} : {})}
   }
   const info = await projectContainer(engine, request.dir, running)
   // The endpoint label names the emulator's port, also when the container publishes others (a debugger's).
   const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
   if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
-  return {container: info.id, port}
+  return {container: info.id, host: endpointHost(info.labels[LABEL.endpoint]) ?? LOOPBACK, port}
 }
 
 async function invokeNow(engine: ContainerClient, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {

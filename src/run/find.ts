@@ -41,6 +41,16 @@ export async function containerOnPort(engine: ContainerClient, port: number): Pr
   return undefined
 }
 
+/** The address a container's endpoint label names: the loopback, or a remote engine's host. */
+export function endpointHost(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined
+  try {
+    return new URL(endpoint).hostname.replace(/^\[(.*)\]$/, '$1') || undefined
+  } catch {
+    return undefined
+  }
+}
+
 export function endpointPort(endpoint: string | undefined): number | undefined {
   if (!endpoint) return undefined
   try {

@@ -38,6 +38,6 @@ export function inspectorEnvironment(environment: Record<string, string>, brk: b
   }
 }
 
-export function inspectorInfo(port: number, brk: boolean, projectDir: string): Inspector {
-  return {port, brk, listUrl: `http://${LOOPBACK}:${port}/json/list`, remoteRoot: '/var/task', localRoot: projectDir}
+export function inspectorInfo(port: number, brk: boolean, projectDir: string, host = LOOPBACK): Inspector {
+  return {port, brk, listUrl: `http://${host}:${port}/json/list`, remoteRoot: '/var/task', localRoot: projectDir}
 }

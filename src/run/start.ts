@@ -12,6 +12,7 @@ import {type InspectRequest, type Inspector, INSPECTOR_PORT, inspectorEnvironmen
 import {freeLoopbackPort, isPortInUse, portTaken} from './ports.js'
 import {type ImageBuilder, projectImage} from './project-image.js'
 import {EMULATOR_PORT, LOOPBACK, invokeUrl} from './emulator.js'
+import type {ContainerHost} from './container-host.js'
 import {waitUntilReady} from './wait-ready.js'
 
 /** What `limg run` reports while it works; the command renders these. */
@@ -36,6 +37,8 @@ export interface StartRequest {
   inspect?: InspectRequest
   /** Which warm instance this is, from 1, when `--concurrency` starts more than one. */
   instance?: number
+  /** Where the ports are published and reached (a remote engine's host); the loopback by default. */
+  containerHost?: ContainerHost
   signal?: AbortSignal
   onEvent?: (event: RunEvent) => void
   processEnv?: NodeJS.ProcessEnv
@@ -45,6 +48,8 @@ export interface RunningFunction {
   container: string
   name: string
   endpoint: string
+  /** The address the emulator is reached at: 127.0.0.1, or a remote engine's host. */
+  host: string
   port: number
   /** The image the container runs (the project's, or the thin one adding the emulator). */
   image: string
@@ -54,13 +59,15 @@ export interface RunningFunction {
 }
 
 /**
- * Starts the project's function with the emulator, published on the loopback only, and
+ * Starts the project's function with the emulator, published on the loopback only (on a
+ * remote engine, on the address it is reached at: see containerHost), and
  * waits until the emulator answers. Whatever fails on the way, no container is left behind.
  */
 export async function startFunction(docker: Pick<DockerClient, 'images' | 'containers'>, request: StartRequest): Promise<RunningFunction> {
   const {images, containers} = docker
   const processEnv = request.processEnv ?? process.env
   const started = Date.now()
+  const where = request.containerHost ?? {connect: LOOPBACK, bind: LOOPBACK}
   const labels = extraLabels(processEnv)
   const envFile = request.envFile ? await readEnvFile(request.envFile, processEnv) : {}
   const environment = functionEnvironment({config: request.config, envFile, assignments: request.env ?? []}, processEnv)
@@ -87,17 +94,17 @@ export async function startFunction(docker: Pick<DockerClient, 'images' | 'conta
     const port = request.port ?? (await freeLoopbackPort())
     request.onEvent?.({type: 'starting', image: runImage, port})
     try {
-      const running = await startContainer(containers, request, {image: runImage, port, environment, labels, ...(inspectPort === undefined ? {} : {inspectPort})})
+      const running = await startContainer(containers, request, {image: runImage, where, port, environment, labels, ...(inspectPort === undefined ? {} : {inspectPort})})
       request.onEvent?.({type: 'ready', endpoint: running.endpoint, durationMs: Date.now() - started})
       return running
     } catch (error) {
       if (!isPortInUse(error)) throw error
       if (inspectPort !== undefined && (await portTaken(inspectPort))) {
-        throw new LocalRunError(`Port ${inspectPort} on ${LOOPBACK} is already in use, so the inspector cannot be published there.`, 'Choose another with --inspect PORT, or --inspect 0 for a free one.', {cause: error})
+        throw new LocalRunError(`Port ${inspectPort} on ${where.bind} is already in use, so the inspector cannot be published there.`, 'Choose another with --inspect PORT, or --inspect 0 for a free one.', {cause: error})
       }
       if (request.port !== undefined) {
         throw new LocalRunError(
-          `Port ${request.port} on ${LOOPBACK} is already in use.`,
+          `Port ${request.port} on ${where.bind} is already in use.`,
           `Choose another with --port, or omit --port to let limg pick a free one.`,
           {cause: error},
         )
@@ -110,9 +117,9 @@ export async function startFunction(docker: Pick<DockerClient, 'images' | 'conta
 async function startContainer(
   containers: ContainerClient,
   request: StartRequest,
-  what: {image: string; port: number; environment: Record<string, string>; labels: Record<string, string>; inspectPort?: number},
+  what: {image: string; where: ContainerHost; port: number; environment: Record<string, string>; labels: Record<string, string>; inspectPort?: number},
 ): Promise<RunningFunction> {
-  const endpoint = invokeUrl(what.port)
+  const endpoint = invokeUrl(what.port, what.where.connect)
   const instance = request.instance === undefined ? '' : `-${request.instance}`
   const name = `limg-${request.config.name.toLowerCase()}-${projectId(request.dir).slice(0, 8)}${instance}-${randomBytes(3).toString('hex')}`
   const id = await containers.create({
@@ -130,13 +137,13 @@ async function startContainer(
     },
     memoryBytes: containerMemoryBytes(request.config.memory, request.config.arch),
     containerPort: EMULATOR_PORT,
-    hostIp: LOOPBACK,
+    hostIp: what.where.bind,
     hostPort: what.port,
     ...(what.inspectPort === undefined ? {} : {extraPorts: [{containerPort: INSPECTOR_PORT, hostPort: what.inspectPort}]}),
   })
   try {
     await containers.start(id)
-    await waitUntilReady(containers, {host: LOOPBACK, port: what.port}, {
+    await waitUntilReady(containers, {host: what.where.connect, port: what.port}, {
       container: id,
       timeoutMs: request.readyTimeoutMs ?? 60_000,
       ...(request.signal ? {signal: request.signal} : {}),
@@ -145,6 +152,6 @@ async function startContainer(
     await containers.stopAndRemove(id, 0)
     throw error
   }
-  const inspector = what.inspectPort === undefined || !request.inspect ? undefined : inspectorInfo(what.inspectPort, request.inspect.brk, request.dir)
-  return {container: id, name, endpoint, port: what.port, image: what.image, ...(inspector ? {inspector} : {}), ...(request.instance === undefined ? {} : {instance: request.instance})}
+  const inspector = what.inspectPort === undefined || !request.inspect ? undefined : inspectorInfo(what.inspectPort, request.inspect.brk, request.dir, what.where.connect)
+  return {container: id, name, endpoint, host: what.where.connect, port: what.port, image: what.image, ...(inspector ? {inspector} : {}), ...(request.instance === undefined ? {} : {instance: request.instance})}
 }
