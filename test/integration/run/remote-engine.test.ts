@@ -1,0 +1,96 @@
+import {strict as assert} from 'node:assert'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {request} from 'node:http'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {execa} from 'execa'
+import {limg} from '../../support/cli.js'
+import {type RemoteEngine, remoteEngineUnavailable, startRemoteEngine} from '../../support/remote-engine.js'
+import {RUN_ID, TEST_LABEL} from './support/fixture.js'
+
+const BASE = 'limg-offline/nodejs:22-x86_64'
+
+function post(url: string, body: string): Promise<{status: number; body: string}> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {method: 'POST', timeout: 30_000}, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, body: text}))
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** Containers labelled with this run's id on the engine `env` names. */
+async function leftovers(env: NodeJS.ProcessEnv): Promise<string> {
+  const {stdout} = await execa('docker', ['ps', '-aq', '--filter', `label=${TEST_LABEL}=${RUN_ID}`], {env})
+  return stdout.trim()
+}
+
+for (const tls of [true, false]) {
+  describe(`a remote engine over ${tls ? 'TLS' : 'plain TCP'}: build, run, invoke, logs and stop`, function () {
+    this.timeout(600_000)
+    let engine: RemoteEngine | undefined
+    let project = ''
+    let env: NodeJS.ProcessEnv = {}
+
+    before(async function () {
+      const why = await remoteEngineUnavailable()
+      if (why) throw new Error(`The remote-engine tests need a second dockerd in a network namespace, and ${why}.`)
+      engine = await startRemoteEngine({tls})
+      env = {...process.env, ...engine.env, LIMG_LABELS: `${TEST_LABEL}=${RUN_ID}`, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt'}
+      project = await mkdtemp(join(tmpdir(), 'limg-remote-fn-'))
+      // The remote engine has no image: its base is built there, as a user of a fresh build server would.
+      const base = await limg(['base', 'build', '--runtime', 'nodejs22.x', '--arch', 'x86_64', '--json'], project, {env})
+      assert.equal(base.exitCode, 0, base.stderr)
+      const init = await limg(['init', 'fn', '--template', 'esm', '--runtime', 'nodejs22.x', '--yes', '--json'], project, {env})
+      assert.equal(init.exitCode, 0, init.stderr)
+      project = join(project, 'fn')
+    })
+
+    after(async function () {
+      if (engine) {
+        await limg(['stop'], project, {env}).catch(() => undefined)
+        await engine[Symbol.asyncDispose]()
+      }
+      if (project) await rm(join(project, '..'), {recursive: true, force: true})
+    })
+
+    it('publishes the function on the engine host\'s address, answers there, and leaves nothing behind', async function () {
+      const remote = engine!
+      const build = await limg(['build', '--base-image', BASE, '--json'], project, {env})
+      assert.equal(build.exitCode, 0, build.stderr)
+
+      const run = await limg(['run', '--detach', '--http', '0', '--json'], project, {env})
+      assert.equal(run.exitCode, 0, run.stderr)
+      const started = run.json as {endpoint: string; host: string; port: number; http: {url: string}}
+      assert.equal(started.host, remote.address)
+      assert.equal(new URL(started.endpoint).hostname, remote.address)
+
+      // The emulator answers at the engine's address; the host's loopback has nothing there.
+      const direct = await post(started.endpoint, '{"name":"remote"}')
+      assert.equal(direct.status, 200, direct.body)
+      await assert.rejects(post(started.endpoint.replace(remote.address, '127.0.0.1'), '{}'), /ECONNREFUSED/)
+
+      const invoke = await limg(['invoke', '--event', '-', '--json'], project, {env, input: '{"name":"Ada"}'})
+      assert.equal(invoke.exitCode, 0, invoke.stderr)
+      assert.equal(invoke.json.outcome, 'success')
+      assert.match(JSON.stringify(invoke.json.payload), /Ada/)
+
+      // The front door listens here and carries the request to the remote emulator.
+      const viaDoor = await post(`${started.http.url}/hello`, '')
+      assert.equal(viaDoor.status, 200, viaDoor.body)
+
+      const logs = await limg(['logs'], project, {env})
+      assert.equal(logs.exitCode, 0, logs.stderr)
+      assert.match(logs.stdout + logs.stderr, /REPORT RequestId:/)
+
+      const stop = await limg(['stop', '--json'], project, {env})
+      assert.equal(stop.exitCode, 0, stop.stderr)
+      assert.equal(await leftovers(env), '', 'a container of this test is left on the remote engine')
+      assert.equal(await leftovers({...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock'}), '', 'a container of this test is on the local engine')
+    })
+  })
+}
