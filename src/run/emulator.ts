@@ -11,5 +11,5 @@ export interface EmulatorAddress {
 
 /** The URL a running function answers on. */
 export function invokeUrl(port: number, host = LOOPBACK): string {
-  return `http://${host}:${port}${INVOKE_PATH}`
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${INVOKE_PATH}`
 }
