@@ -14,10 +14,12 @@ export async function ensureRepository(
   ecr: Pick<EcrApi, 'describeRepository' | 'createRepository' | 'putLifecyclePolicy'>,
   name: string,
   settings: RepositorySettings,
-  options: {create: boolean; region: string},
+  /** `createAfter`: a missing repository is created only once this has succeeded (the image to push is there). */
+  options: {create: boolean; region: string; createAfter?: Promise<unknown>},
 ): Promise<EnsuredRepository> {
   const existing = await ecr.describeRepository(name)
   if (existing) return {...existing, created: false}
+  await options.createAfter
   if (!options.create) {
     throw new RegistryError(
       `The ECR repository "${name}" does not exist in ${options.region}.`,

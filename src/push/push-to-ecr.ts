@@ -78,10 +78,13 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
   // at once, and their failures reported in this order whatever order they come in.
   emit({type: 'phase', phase: 'image', message: `Checking local image ${options.image}`})
   const tokens = new TokenSource(deps.ecr, deps.now)
+  // A repository is created only for an image that is there: a push that fails for want of
+  // one leaves nothing behind in ECR.
+  const source = resolveSourceImage(deps.images, options.image, options.arch, options.imageExplicit ?? false)
   const [imageAnswer, tokenAnswer, repoAnswer] = await Promise.allSettled([
-    resolveSourceImage(deps.images, options.image, options.arch, options.imageExplicit ?? false),
+    source,
     tokens.get(),
-    ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository ?? true, region}),
+    ensureRepository(deps.ecr, options.repository, options.settings, {create: options.createRepository ?? true, region, createAfter: source}),
   ])
   const image = settled(imageAnswer)
   emit({type: 'phase', phase: 'authenticate', message: `Getting an ECR token in ${region}`})

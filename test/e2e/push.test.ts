@@ -136,4 +136,24 @@ describe('limg push (e2e, through bin/run.js against the ECR stand-in)', functio
     assert.equal(body.error.message, 'No AWS credentials found.')
     assert.match(body.error.suggestion, /aws sso login/)
   })
+  it('at a repository\'s root pushes each function\'s image to its own repository, and reports the one without an image beside them', async () => {
+    const repo = join(root, 'repo')
+    const names = ['alpha', 'beta', 'gamma'].map((fn) => `E2e-Many-${fn}-${RUN_ID}`)
+    await mkdir(join(repo, 'functions'), {recursive: true})
+    await writeFile(join(repo, 'limg.json'), JSON.stringify({functions: ['functions/*']}))
+    for (const [i, fnName] of names.entries()) {
+      await mkdir(join(repo, 'functions', String(i)))
+      await writeFile(join(repo, 'functions', String(i), 'limg.json'), JSON.stringify({name: fnName, runtime: 'nodejs20.x', arch: 'arm64', ecr: {repository: `limg-e2e/${RUN_ID}-${i}`}}))
+    }
+    // The third function was never built.
+    for (const fnName of names.slice(0, 2)) await buildTinyImage(engine, fnName.toLowerCase(), 'arm64', fnName)
+    const run = await execa('node', [BIN, 'push', '--json'], {cwd: repo, reject: false, env: {PATH: process.env.PATH, CI: '1', ...awsEnv(ecr, home)}, extendEnv: false})
+    assert.equal(run.exitCode, 8, run.stderr)
+    const result = JSON.parse(run.stdout) as {functions: Array<{name: string; ok: boolean; result?: {repository: string; architecture: string}; error?: {exitCode: number; message: string}}>}
+    assert.deepEqual(result.functions.map((fn) => [fn.name, fn.ok]), [[names[0], true], [names[1], true], [names[2], false]])
+    assert.deepEqual(result.functions.slice(0, 2).map((fn) => fn.result?.repository), [`limg-e2e/${RUN_ID}-0`, `limg-e2e/${RUN_ID}-1`])
+    assert.ok(ecr.repositories.has(`limg-e2e/${RUN_ID}-0`) && ecr.repositories.has(`limg-e2e/${RUN_ID}-1`))
+    assert.match(String(result.functions[2]!.error?.message), new RegExp(names[2]!.toLowerCase()))
+    assert.ok(!ecr.repositories.has(`limg-e2e/${RUN_ID}-2`), 'nothing is created for a function with no image')
+  })
 })
