@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {buildCase} from './cases/build.js'
 import {contextCase} from './cases/context.js'
 import {frontDoorCase} from './cases/front-door.js'
+import {functionsCase} from './cases/functions.js'
 import {directCase} from './cases/direct.js'
 import {invokeCase} from './cases/invoke.js'
 import {pushCase} from './cases/push.js'
@@ -36,6 +37,7 @@ const CASES: Record<number, () => Promise<CaseResult>> = {
   6: () => pushCase(session, options.runs),
   7: () => frontDoorCase(session, options.runs, Math.min(options.invocations, 20)),
   8: () => directCase(session, options.runs),
+  9: () => functionsCase(session, options.runs),
 }
 
 log(`limg bench ${session.id}: ${options.runs} runs per case; ${describeMachineLine(machine)}`)

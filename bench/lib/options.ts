@@ -10,7 +10,7 @@ export interface BenchOptions {
   archs: Array<'x86_64' | 'arm64'>
 }
 
-export const CASE_KEYS = ['startup', 'build', 'template', 'context', 'invoke', 'push', 'front', 'direct'] as const
+export const CASE_KEYS = ['startup', 'build', 'template', 'context', 'invoke', 'push', 'front', 'direct', 'functions'] as const
 
 const USAGE = `npm run bench -- [--runs N] [--cases startup,build,...|1,2,...] [--files N] [--invocations N] [--arch x86_64,arm64]
   --runs         repetitions of each case (default 3; env BENCH_RUNS)

@@ -25,7 +25,7 @@ describe('one command for each function of a repository', () => {
     const events: Array<FunctionsEvent<string, string>> = []
     const context = createContext({env: {}, warn: (m) => warnings.push(m), clients: {docker: async () => ({target: 'fake', images: new FakeImages(), containers: new FakeContainers(), ping: async () => {}})}})
     const repository = (await findRepository(root))!
-    const result = await forEachFunction(context, repository, {functions: [], jobs: 2}, {
+    const result = await forEachFunction<string, string>(context, repository, {functions: [], jobs: 2}, {
       async run(fn, fnContext, onEvent) {
         onEvent(`working on ${fn.name}`)
         fnContext.warn('odd')
@@ -49,7 +49,7 @@ describe('one command for each function of a repository', () => {
   it('says which function waits for which when they share a key, and builds only those --function names', async () => {
     const events: Array<FunctionsEvent<string, string>> = []
     const repository = (await findRepository(root))!
-    const result = await forEachFunction(createContext({env: {}}), repository, {functions: ['c', 'fns/a']}, {
+    const result = await forEachFunction<string, string>(createContext({env: {}}), repository, {functions: ['c', 'fns/a']}, {
       run: async (fn) => fn.name,
       shareKey: async () => 'same',
     }, (event) => events.push(event))
