@@ -2,8 +2,8 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  // test/fixtures/projects holds functions as their authors wrote them, not limg's code.
-  {ignores: ['dist/**', 'node_modules/**', 'templates/**', 'base/**', '.cache/**', 'test/fixtures/projects/**']},
+  // test/fixtures/projects and /repositories hold functions as their authors wrote them, not limg's code.
+  {ignores: ['dist/**', 'node_modules/**', 'templates/**', 'base/**', '.cache/**', 'test/fixtures/projects/**', 'test/fixtures/repositories/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
