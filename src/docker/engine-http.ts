@@ -4,7 +4,9 @@ import {createRequire} from 'node:module'
 import type {Readable} from 'node:stream'
 import {buffer} from 'node:stream/consumers'
 import {abortReason} from '../util/abort.js'
+import {EngineUnavailableError} from '../errors/index.js'
 import {asEngineError, engineTimeoutError} from './connection.js'
+import {type HostKeyCheck, knownHostsCheck} from './ssh-known-hosts.js'
 
 /** How the Engine API is reached: its socket, TCP (TLS when certificates are given), or SSH to the engine's host. */
 export type EngineTransport =
@@ -72,7 +74,7 @@ export class EngineHttp {
     } catch (error) {
       if (timeout?.aborted && !request.signal?.aborted) throw engineTimeoutError(this.target, this.timeoutMs as number)
       if (request.signal?.aborted) throw abortReason(request.signal)
-      throw asEngineError(error, this.target)
+      throw this.failure(error)
     }
   }
 
@@ -83,7 +85,7 @@ export class EngineHttp {
       response = await this.send(request)
     } catch (error) {
       if (request.signal?.aborted) throw abortReason(request.signal)
-      throw asEngineError(error, this.target)
+      throw this.failure(error)
     }
     if (isSuccess(response)) return response
     const text = (await buffer(response).catch(() => Buffer.alloc(0))).toString('utf8')
@@ -117,12 +119,31 @@ export class EngineHttp {
     return httpRequest({...options, host: t.host, port: t.port})
   }
 
+  private hostKeys: HostKeyCheck | undefined
+
   /** An agent whose connections are `docker system dial-stdio` on the engine's host, as the Docker CLI does over SSH. */
   private viaSsh(ssh: {host: string; port: number; username?: string; agent?: string}): Agent {
     // docker-modem's agent, over ssh2: loaded only here, it costs a tenth of a second at import.
     // Each agent carries one connection and closes with it, hence one per request.
     const sshAgent = createRequire(import.meta.url)('docker-modem/lib/ssh.js') as (options: object) => Agent
-    return sshAgent({host: ssh.host, port: ssh.port, username: ssh.username, agent: ssh.agent})
+    // ssh2 takes any host key unless told otherwise; OpenSSH (and so the Docker CLI) does not.
+    this.hostKeys ??= knownHostsCheck(ssh.host, ssh.port)
+    const hostKeys = this.hostKeys
+    return sshAgent({host: ssh.host, port: ssh.port, username: ssh.username, agent: ssh.agent, hostVerifier: (key: Buffer) => hostKeys.verify(key)})
+  }
+
+  /** A failed call in the user's terms: a refused host key, an engine that cannot be reached, or the error itself. */
+  private failure(error: unknown): unknown {
+    const refusal = this.hostKeys?.refusal()
+    if (refusal && 'ssh' in this.transport) {
+      const {host, port, username} = this.transport.ssh
+      return new EngineUnavailableError(
+        `limg did not connect to the SSH host ${host}${port === 22 ? '' : `:${port}`} of ${this.target}: ${refusal}.`,
+        `Check its key and record it as the Docker CLI needs too, by connecting once with \`ssh ${port === 22 ? '' : `-p ${port} `}${username ? `${username}@` : ''}${host}\`.`,
+        {cause: error},
+      )
+    }
+    return asEngineError(error, this.target)
   }
 }
 

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {execa} from 'execa'
 import {limg} from '../../support/cli.js'
 import {type RemoteEngine, remoteEngineUnavailable, startRemoteEngine} from '../../support/remote-engine.js'
+import {type RemoteSsh, remoteSshUnavailable, startRemoteSsh} from '../../support/remote-ssh.js'
 import {RUN_ID, TEST_LABEL} from './support/fixture.js'
 
 const BASE = 'limg-offline/nodejs:22-x86_64'
@@ -29,18 +30,24 @@ async function leftovers(env: NodeJS.ProcessEnv): Promise<string> {
   return stdout.trim()
 }
 
-for (const tls of [true, false]) {
-  describe(`a remote engine over ${tls ? 'TLS' : 'plain TCP'}: build, run, invoke, logs and stop`, function () {
+const WAYS = {tls: 'TLS', tcp: 'plain TCP', ssh: 'SSH (ssh://root@host, through the agent)'} as const
+
+for (const way of Object.keys(WAYS) as Array<keyof typeof WAYS>) {
+  describe(`a remote engine over ${WAYS[way]}: build, run, invoke, logs and stop`, function () {
     this.timeout(600_000)
     let engine: RemoteEngine | undefined
+    let ssh: RemoteSsh | undefined
     let project = ''
     let env: NodeJS.ProcessEnv = {}
 
     before(async function () {
       const why = await remoteEngineUnavailable()
       if (why) throw new Error(`The remote-engine tests need a second dockerd in a network namespace, and ${why}.`)
-      engine = await startRemoteEngine({tls})
-      env = {...process.env, ...engine.env, LIMG_LABELS: `${TEST_LABEL}=${RUN_ID}`, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt'}
+      const noSsh = way === 'ssh' ? await remoteSshUnavailable() : undefined
+      if (noSsh) throw new Error(`The ssh:// engine test needs an sshd beside the remote engine, and ${noSsh}.`)
+      engine = await startRemoteEngine({tls: way === 'tls'})
+      ssh = way === 'ssh' ? await startRemoteSsh(engine) : undefined
+      env = {...process.env, ...engine.env, ...ssh?.env, LIMG_LABELS: `${TEST_LABEL}=${RUN_ID}`, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt'}
       project = await mkdtemp(join(tmpdir(), 'limg-remote-fn-'))
       // The remote engine has no image: its base is built there, as a user of a fresh build server would.
       const base = await limg(['base', 'build', '--runtime', 'nodejs22.x', '--arch', 'x86_64', '--json'], project, {env})
@@ -53,6 +60,7 @@ for (const tls of [true, false]) {
     after(async function () {
       if (engine) {
         await limg(['stop'], project, {env}).catch(() => undefined)
+        await ssh?.[Symbol.asyncDispose]()
         await engine[Symbol.asyncDispose]()
       }
       if (project) await rm(join(project, '..'), {recursive: true, force: true})
@@ -89,8 +97,45 @@ for (const tls of [true, false]) {
 
       const stop = await limg(['stop', '--json'], project, {env})
       assert.equal(stop.exitCode, 0, stop.stderr)
-      assert.equal(await leftovers(env), '', 'a container of this test is left on the remote engine')
+      // Asked over TCP: the docker CLI's ssh:// goes through OpenSSH and the user's own known_hosts.
+      assert.equal(await leftovers({...process.env, ...remote.env}), '', 'a container of this test is left on the remote engine')
       assert.equal(await leftovers({...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock'}), '', 'a container of this test is on the local engine')
     })
   })
 }
+
+describe('an ssh:// engine whose host key is not known, or not the one known', function () {
+  this.timeout(120_000)
+  let engine: RemoteEngine | undefined
+  let ssh: RemoteSsh | undefined
+
+  before(async function () {
+    const why = (await remoteEngineUnavailable()) ?? (await remoteSshUnavailable())
+    if (why) throw new Error(`The ssh:// host key tests need a second dockerd and an sshd, and ${why}.`)
+    engine = await startRemoteEngine()
+    ssh = await startRemoteSsh(engine)
+  })
+
+  after(async () => {
+    await ssh?.[Symbol.asyncDispose]()
+    await engine?.[Symbol.asyncDispose]()
+  })
+
+  it('refuses to connect (exit 3), saying how to check and record the key, as OpenSSH would', async () => {
+    const {writeFile: write} = await import('node:fs/promises')
+    const knownHosts = join(ssh!.env.HOME, '.ssh', 'known_hosts')
+    await write(knownHosts, '')
+    const unknown = await limg(['stop', '--json'], tmpdir(), {env: {...process.env, ...ssh!.env}})
+    assert.equal(unknown.exitCode, 3, unknown.stdout)
+    assert.match(String((unknown.json.error as {message: string}).message), new RegExp(`did not connect to the SSH host ${engine!.address.replace(/\./g, '\\.')} of ssh://root@.*: it is not in .*known_hosts`))
+    assert.match(String((unknown.json.error as {suggestion: string}).suggestion), new RegExp(`connecting once with \`ssh root@${engine!.address.replace(/\./g, '\\.')}\``))
+    // Another machine's key under this host's name.
+    const [address, type, key] = ssh!.knownHost.split(' ')
+    const other = Buffer.from(key!, 'base64')
+    other[other.length - 1] ^= 0xff
+    await write(knownHosts, `${address} ${type} ${other.toString('base64')}\n`)
+    const changed = await limg(['stop', '--json'], tmpdir(), {env: {...process.env, ...ssh!.env}})
+    assert.equal(changed.exitCode, 3)
+    assert.match(String((changed.json.error as {message: string}).message), /REMOTE HOST IDENTIFICATION HAS CHANGED/)
+  })
+})
