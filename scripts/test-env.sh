@@ -3,7 +3,8 @@
 # binfmt_misc), the registry binary the push tests start per run, busybox for the tests'
 # scratch images, `ip` for the bridge of the private engine the engine-restart test starts and
 # the network namespace of the remote-engine tests, and sshd, ssh-agent and openssl for their
-# ssh:// and TLS engines. Idempotent; prints nothing when everything is already in place.
+# ssh:// and TLS engines, and Podman (with runc) for the Podman suite. Idempotent; prints
+# nothing when everything is already in place.
 #
 # Overridable for testing this script itself:
 #   LIMG_DOCKER_SOCKET       the engine socket to check and start (default /var/run/docker.sock)
@@ -11,7 +12,7 @@
 #   LIMG_DOCKERD_EXTRA_ARGS  extra dockerd arguments, split on spaces
 set -euo pipefail
 
-PACKAGES=(docker.io qemu-user-static binfmt-support docker-registry busybox-static ca-certificates iproute2 skopeo openssh-server openssh-client openssl)
+PACKAGES=(docker.io qemu-user-static binfmt-support docker-registry busybox-static ca-certificates iproute2 skopeo openssh-server openssh-client openssl podman runc conmon containernetworking-plugins)
 SOCKET="${LIMG_DOCKER_SOCKET:-/var/run/docker.sock}"
 DOCKERD_LOG="${LIMG_DOCKERD_LOG:-/var/log/limg-dockerd.log}"
 BINFMT_DIR=/proc/sys/fs/binfmt_misc

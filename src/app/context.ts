@@ -28,6 +28,8 @@ export interface AppContext {
   readonly signal?: AbortSignal
   /** Told about what is odd but not wrong: a limg.json key limg does not know, settings carried over. */
   readonly warn: (message: string) => void
+  /** Told what the user should know but not keep: which engine answered when it is not Docker. */
+  readonly note: (line: string) => void
   /** The Docker engine DOCKER_HOST names (or the local socket), checked to answer. */
   docker(): Promise<DockerClient>
   /** Amazon ECR through the SDK, for one profile and region. */
@@ -51,6 +53,7 @@ export interface ContextOptions {
   env?: NodeJS.ProcessEnv
   signal?: AbortSignal
   warn?: (message: string) => void
+  note?: (line: string) => void
   /** Stand-ins for tests; production leaves them out. */
   clients?: {docker?: () => Promise<DockerClient>} & {[K in keyof AwsClients]?: (aws: AwsSettings) => Promise<AwsClients[K]>}
 }
@@ -88,8 +91,13 @@ export function createContext(options: ContextOptions = {}): AppContext {
     env,
     ...(options.signal ? {signal: options.signal} : {}),
     warn: options.warn ?? (() => {}),
+    note: options.note ?? (() => {}),
     docker() {
-      docker ??= options.clients?.docker?.() ?? import('../docker/client.js').then(({openDocker}) => openDocker(env, options.signal))
+      docker ??= options.clients?.docker?.() ?? import('../docker/client.js').then(({openDocker}) => openDocker(env, options.signal)).then((client) => {
+        // Podman's API is Docker's with differences (see the README): say when it is the one answering.
+        if (client.engineName?.startsWith('Podman')) options.note?.(`Using ${client.engineName} at ${client.target}${client.found ? ` (${client.found})` : ''}.`)
+        return client
+      })
       // A failed connection is not kept: the caller sees the error, a later call tries again.
       docker.catch(() => (docker = undefined))
       return docker

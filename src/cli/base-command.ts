@@ -31,7 +31,7 @@ export abstract class LimgCommand<T extends object> extends Command {
 
   /** What the use-cases run with: this process's environment, Ctrl-C, and warnings that reach the output. */
   protected get context(): AppContext {
-    this.appContext ??= createContext({env: process.env, signal: this.signal, warn: (message) => this.addWarning(message)})
+    this.appContext ??= createContext({env: process.env, signal: this.signal, warn: (message) => this.addWarning(message), note: (line) => this.note(line)})
     return this.appContext
   }
 

@@ -53,7 +53,7 @@ export function packContext(contextDir: string, options: PackContextOptions = {}
   const ignoreText = readIgnoreFile(contextDir)
   const injected = new Map((options.inject ?? []).map((f) => [f.path, f.content]))
   const drops = options.engineDrops ?? []
-  if (drops.length > 0) injected.set(DOCKERIGNORE, engineIgnoreText(ignoreText, drops))
+  if (drops.length > 0) injected.set(DOCKERIGNORE, engineIgnoreText(ignoreText, drops, [...injected.keys()].filter((path) => !drops.includes(path))))
   const stats = {files: 0, bytes: 0}
   const watched = new Set(options.watch ?? [])
   const packed = new Set<string>()
@@ -134,10 +134,15 @@ function appendInjected(pack: Pack, files: Array<[string, string | Buffer]>, sta
  * The `.dockerignore` the engine receives: the project's patterns (so the engine drops the
  * project's own Dockerfile when it is ignored, as with `docker build`) plus the injected
  * paths, so they never reach a `COPY . .`. This file is limg's, not the project's, so it
- * drops itself too: a function image has no use for a `.dockerignore`.
+ * drops itself too: a function image has no use for a `.dockerignore`. What limg adds for the
+ * build's own steps (the CA, the install's registry settings) is put back after the
+ * project's patterns: Podman's builder applies the whole file to COPY sources, where a
+ * project's `*.pem` or `.npmrc` line would otherwise hide them (Docker's applies it only to
+ * the Dockerfile and the file itself, and limg has applied it to the rest already).
  */
-function engineIgnoreText(projectText: string | undefined, drops: string[]): string {
-  return `${[projectText ?? '', `/${DOCKERIGNORE}`, ...drops.map((path) => `/${path}`)].join('\n')}\n`
+function engineIgnoreText(projectText: string | undefined, drops: string[], keeps: string[]): string {
+  const kept = keeps.flatMap((path) => [`!/${path}`, `!/${path}/**`])
+  return `${[projectText ?? '', ...kept, `/${DOCKERIGNORE}`, ...drops.map((path) => `/${path}`)].join('\n')}\n`
 }
 
 function readIgnoreFile(contextDir: string): string | undefined {

@@ -27,6 +27,10 @@ interface StreamMessage {
 }
 
 const STEP_LINE = /^Step (\d+)\/(\d+) : (.*)$/
+/** Podman's (Buildah's) steps: numbered per stage, `[2/3] STEP 1/4: FROM …` in a multi-stage build. */
+const BUILDAH_STEP_LINE = /^(?:\[(\d+)\/(\d+)\] )?STEP (\d+)\/(\d+): (.*)$/
+/** Buildah's bookkeeping: `--> 3f4a…`, `COMMIT name`, the new image's bare ID, an unused build argument. */
+const BUILDAH_NOISE = /^(-->|COMMIT\b|[0-9a-f]{64}$|\[Warning\] one or more build args were not consumed)/
 const OUTPUT_TAIL = 20
 
 /**
@@ -40,6 +44,8 @@ export class BuildStreamParser {
   private imageId: string | undefined
   private steps = 0
   private cachedSteps = 0
+  /** Buildah's stages: the steps of those before the current one, so its numbers count across stages. */
+  private stage = {number: 0, offset: 0, total: 0}
   private failure: BuildFailedError | undefined
 
   constructor(
@@ -94,21 +100,21 @@ export class BuildStreamParser {
   private handleText(text: string): void {
     const trimmed = text.trim()
     if (!trimmed) return
-    const step = STEP_LINE.exec(trimmed)
+    const step = STEP_LINE.exec(trimmed) ?? this.buildahStep(trimmed)
     if (step) {
       this.finishStep()
-      this.current = {index: Number(step[1]), total: Number(step[2]), instruction: this.describe(step[3]), startedAt: this.now(), cached: false}
+      this.current = {index: Number(step[1]), total: Number(step[2]), instruction: this.describe(step[3]!), startedAt: this.now(), cached: false}
       this.steps = Math.max(this.steps, this.current.total)
       this.tail.length = 0
       this.onEvent({type: 'step', index: this.current.index, total: this.current.total, instruction: this.current.instruction})
       return
     }
-    if (trimmed === '---> Using cache') {
+    if (trimmed === '---> Using cache' || trimmed.startsWith('--> Using cache')) {
       if (this.current) this.current.cached = true
       return
     }
     // Builder bookkeeping (" ---> 3f2a…", "Removing intermediate container …") is noise to users.
-    if (trimmed.startsWith('--->') || trimmed.startsWith('Removing intermediate container')) return
+    if (trimmed.startsWith('--->') || trimmed.startsWith('Removing intermediate container') || BUILDAH_NOISE.test(trimmed)) return
     if (/^Successfully (built|tagged) /.test(trimmed)) {
       const built = /^Successfully built ([0-9a-f]+)$/.exec(trimmed)
       if (built && !this.imageId) this.imageId = built[1]
@@ -117,6 +123,19 @@ export class BuildStreamParser {
     this.tail.push(text)
     if (this.tail.length > OUTPUT_TAIL) this.tail.shift()
     this.onEvent({type: 'output', index: this.current?.index ?? 0, line: text})
+  }
+
+  /**
+   * A Buildah step as Docker's `[index, total, instruction]`, numbered across stages: the total
+   * grows as each stage starts, since a stage's count is known only then.
+   */
+  private buildahStep(text: string): [string, string, string, string] | undefined {
+    const match = BUILDAH_STEP_LINE.exec(text)
+    if (!match) return undefined
+    const stageNumber = Number(match[1] ?? 1)
+    if (stageNumber !== this.stage.number) this.stage = {number: stageNumber, offset: this.stage.offset + (this.stage.number ? this.stage.total : 0), total: Number(match[4])}
+    const index = this.stage.offset + Number(match[3])
+    return [text, String(index), String(this.stage.offset + this.stage.total), match[5]!]
   }
 
   private finishStep(): void {

@@ -17,13 +17,21 @@ export interface DockerClient {
   readonly containers: ContainerClient
   /** Checks that a Docker engine answers at the target; `signal` (Ctrl-C) ends the wait. */
   ping(signal?: AbortSignal): Promise<void>
+  /** Which engine answered the ping: Docker's, or Podman's Docker-compatible API (`Podman 4.3.1`). */
+  readonly engineName?: string
+  /** How the target was chosen, when limg chose it: `no Docker socket at /var/run/docker.sock`. */
+  readonly found?: string
 }
 
 class EngineClient implements DockerClient {
   readonly images: ImageClient
   readonly containers: ContainerClient
+  engineName: string | undefined
 
-  constructor(private readonly engine: EngineHttp) {
+  constructor(
+    private readonly engine: EngineHttp,
+    readonly found?: string,
+  ) {
     this.images = new DockerImages(engine)
     this.containers = new DockerContainers(engine)
   }
@@ -36,7 +44,7 @@ class EngineClient implements DockerClient {
   async ping(signal?: AbortSignal): Promise<void> {
     let answer: unknown
     try {
-      answer = await this.engine.call({method: 'GET', path: '/_ping', ...(signal ? {signal} : {})})
+      answer = await this.engine.call({method: 'GET', path: '/_ping', onHeaders: (headers) => (this.engineName = engineName(headers)), ...(signal ? {signal} : {})})
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal)
       // The whole answer may be an HTML page; the status says enough.
@@ -49,7 +57,15 @@ class EngineClient implements DockerClient {
 
 /** The client for the engine `connection` names, not yet checked to answer. */
 export async function connectDocker(connection: EngineConnection = connectionFromEnv()): Promise<DockerClient> {
-  return new EngineClient(new EngineHttp(connection.transport, connection.target, connection.timeoutMs))
+  return new EngineClient(new EngineHttp(connection.transport, connection.target, connection.timeoutMs), connection.found)
+}
+
+/** Podman's ping carries Libpod-Api-Version and `Server: Libpod/4.3.1 (linux)`; Docker's `Server: Docker/…`. */
+function engineName(headers: Record<string, string | string[] | undefined>): string {
+  const libpod = headers['libpod-api-version']
+  if (libpod) return `Podman ${String(libpod)}`
+  const docker = /^Docker\/(\S+)/.exec(String(headers.server ?? ''))?.[1]
+  return docker ? `Docker ${docker}` : 'Docker'
 }
 
 /** The engine named by DOCKER_HOST (or the local socket), checked to answer; `signal` (Ctrl-C) stops the wait. */

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {STATUS_CODES} from 'node:http'
@@ -6,6 +6,8 @@ import {EngineUnavailableError, InvalidInputError} from '../errors/index.js'
 import type {EngineTransport} from './engine-http.js'
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock'
+/** Where a rootful `podman system service` (podman.socket) listens. */
+export const PODMAN_SOCKET = '/run/podman/podman.sock'
 /** How long the engine has to answer a ping or a plain API call, unless LIMG_ENGINE_TIMEOUT says otherwise. */
 export const DEFAULT_ENGINE_TIMEOUT_SECONDS = 30
 
@@ -18,6 +20,8 @@ export interface EngineConnection {
    * undefined for none. Streams (builds, pulls, pushes, followed logs) are never bound by it.
    */
   timeoutMs?: number
+  /** How limg chose the target when DOCKER_HOST did not name it and Docker's socket was absent. */
+  found?: string
 }
 
 /**
@@ -46,7 +50,7 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): EngineC
 
 function connectionTarget(env: NodeJS.ProcessEnv): EngineConnection {
   const host = env.DOCKER_HOST?.trim()
-  if (!host) return {transport: {socketPath: DEFAULT_SOCKET}, target: `unix://${DEFAULT_SOCKET}`}
+  if (!host) return localSocket(env)
   if (host.startsWith('unix://')) {
     const socketPath = host.slice('unix://'.length) || DEFAULT_SOCKET
     return {transport: {socketPath}, target: `unix://${socketPath}`}
@@ -88,6 +92,21 @@ function connectionTarget(env: NodeJS.ProcessEnv): EngineConnection {
   }
 }
 
+/**
+ * Docker's socket, else Podman's when only Podman runs here: the rootless user's
+ * ($XDG_RUNTIME_DIR/podman/podman.sock, where `systemctl --user start podman.socket` puts it)
+ * before the system's (/run/podman/podman.sock), as `podman system service` makes them.
+ */
+export function localSocket(env: NodeJS.ProcessEnv, sockets = {docker: DEFAULT_SOCKET, podman: PODMAN_SOCKET}, uid = process.getuid?.()): EngineConnection {
+  const docker = {transport: {socketPath: sockets.docker}, target: `unix://${sockets.docker}`}
+  if (existsSync(sockets.docker)) return docker
+  const runtimeDir = env.XDG_RUNTIME_DIR?.trim() || (uid === undefined ? undefined : `/run/user/${uid}`)
+  const podman = [...(uid !== 0 && runtimeDir ? [join(runtimeDir, 'podman', 'podman.sock')] : []), sockets.podman]
+  const found = podman.find((socket) => existsSync(socket))
+  if (!found) return docker
+  return {transport: {socketPath: found}, target: `unix://${found}`, found: `DOCKER_HOST is unset and there is no Docker socket at ${sockets.docker}`}
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE'])
 
 /** Turns a socket-level failure into the message users need; other errors pass through. */
@@ -107,7 +126,7 @@ export function asEngineError(error: unknown, target: string): unknown {
   const hint =
     code === 'EACCES'
       ? 'Add your user to the docker group, or run with access to the socket.'
-      : 'Start the engine (systemctl start docker, or dockerd in the background), or point DOCKER_HOST at a running one.'
+      : 'Start the engine (systemctl start docker, or dockerd in the background; for Podman, systemctl start podman.socket or podman system service), or point DOCKER_HOST at a running one.'
   return new EngineUnavailableError(`Cannot reach the Docker engine at ${target} (${why}).`, hint, {cause: error})
 }
 

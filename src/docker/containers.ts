@@ -46,6 +46,8 @@ export interface LogOptions {
   /** Unix seconds (fractions allowed): only lines the engine logged at or after this time. */
   since?: number
   tail?: number
+  /** Ends a followed log, also one whose answer has not started yet. */
+  signal?: AbortSignal
 }
 
 /** A container's log being read: `done` resolves when it ends (the container stopped, or the log was read); `stop` ends it early. */

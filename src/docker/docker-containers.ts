@@ -122,7 +122,7 @@ export class DockerContainers implements ContainerClient {
     }
     const path = `/containers/${encodeURIComponent(id)}/logs`
     // A log read to its end answers in one piece and is bounded like any call; a followed one is a stream.
-    const stream = options.follow ? await this.engine.stream({method: 'GET', path, query}) : Readable.from([await this.engine.call<Buffer>({method: 'GET', path, query, raw: true})])
+    const stream = options.follow ? await this.engine.stream({method: 'GET', path, query, ...(options.signal ? {signal: options.signal} : {})}) : Readable.from([await this.engine.call<Buffer>({method: 'GET', path, query, raw: true})])
     return demuxLines(stream, onLine)
   }
 

@@ -71,7 +71,7 @@ export class DockerImages implements ImageClient {
       entrypoint: config.Entrypoint ?? [],
       env: config.Env ?? [],
       workingDir: config.WorkingDir ?? '',
-      repoTags: info.RepoTags ?? [],
+      repoTags: (info.RepoTags ?? []).map(shortName),
       repoDigests: info.RepoDigests ?? [],
       created: info.Created,
     }
@@ -180,4 +180,12 @@ export class DockerImages implements ImageClient {
       await this.engine.call({method: 'DELETE', path: `/containers/${id}`, query: {force: true}}).catch(() => {})
     }
   }
+}
+
+/**
+ * A name as Docker shows it: Podman spells out the default registry (`docker.io/library/fn:x86_64`,
+ * `docker.io/limg-offline/nodejs:22-x86_64`) where Docker says `fn:x86_64`.
+ */
+export function shortName(ref: string): string {
+  return ref.replace(/^docker\.io\/library\/(?=[^/]+$)/, '').replace(/^docker\.io\//, '')
 }

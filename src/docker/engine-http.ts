@@ -28,6 +28,8 @@ export interface EngineRequest {
   signal?: AbortSignal
   /** The answer's bytes as they are, not parsed (a log read to its end). */
   raw?: boolean
+  /** Hears the answer's headers (the ping's, which say which engine answers). */
+  onHeaders?: (headers: IncomingMessage['headers']) => void
 }
 
 /** A status the engine answered with that is not a success, and the engine's own message. */
@@ -66,6 +68,7 @@ export class EngineHttp {
     const signal = timeout && request.signal ? AbortSignal.any([request.signal, timeout]) : (timeout ?? request.signal)
     try {
       const response = await this.send({...request, ...(signal ? {signal} : {})})
+      request.onHeaders?.(response.headers)
       const bytes = await buffer(response)
       const text = bytes.toString('utf8')
       if (!isSuccess(response)) throw new EngineApiError(response.statusCode ?? 0, parseJson(text), text)

@@ -137,6 +137,13 @@ export class PushStreamParser {
       if (typeof message.aux.Size === 'number') this.size = message.aux.Size
       return
     }
+    // Podman reports the digest only in this line, which Docker prints too beside its aux.
+    const summary = message.status === undefined ? undefined : PUSH_SUMMARY.exec(message.status)
+    if (summary) {
+      this.digest ??= summary[1]
+      this.size ??= Number(summary[2])
+      return
+    }
     if (!message.id || !message.status) return
     const status = layerStatus(message.status)
     if (!status) return
@@ -156,6 +163,9 @@ export class PushStreamParser {
     })
   }
 }
+
+/** `x86_64-0a1b2c3d4e5f: digest: sha256:… size: 1527`, the push's last status line. */
+const PUSH_SUMMARY = /: digest: (sha256:[0-9a-f]{64}) size: (\d+)$/
 
 function layerStatus(status: string): LayerStatus | undefined {
   if (STATUS_MAP[status]) return STATUS_MAP[status]

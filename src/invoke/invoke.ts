@@ -112,7 +112,7 @@ async function resolveTarget(engine: ContainerClient, request: InvokeRequest, ru
 }
 
 async function invokeNow(engine: ContainerClient, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {
-  const logs = container ? await followInvocationLogs(engine, container, request.signal) : undefined
+  const logs = container ? followInvocationLogs(engine, container, request.signal) : undefined
   const started = performance.now()
   const reply = await postInvocation(target, request.event, request.signal, request.sink)
   const durationMs = Math.round((performance.now() - started) * 100) / 100
@@ -129,14 +129,18 @@ async function invokeNow(engine: ContainerClient, container: string | undefined,
 
 /**
  * Starts reading the container's log from now, before the event is sent, so no line of
- * the invocation is missed; `finish` waits for its REPORT line (bounded) and stops.
+ * the invocation is missed; `finish` waits for its REPORT line (bounded) and stops. The
+ * event does not wait for the log's answer to start: Podman answers a followed log only
+ * with its first new line, which the invocation itself writes. `since` keeps every line of
+ * the invocation in the answer whenever it starts.
  */
-async function followInvocationLogs(engine: ContainerClient, container: string, signal?: AbortSignal) {
+function followInvocationLogs(engine: ContainerClient, container: string, signal?: AbortSignal) {
   const lines: LogLine[] = []
   let requestId: string | null = null
   let reported = false
   let wake: (() => void) | undefined
-  const reader = await engine.logs(container, {follow: true, since: Date.now() / 1000}, (line) => {
+  const closing = new AbortController()
+  const opened = engine.logs(container, {follow: true, since: Date.now() / 1000, signal: closing.signal}, (line) => {
     if (reported) return
     if (!requestId) requestId = startedRequest(line.text) ?? null
     lines.push(line)
@@ -145,8 +149,10 @@ async function followInvocationLogs(engine: ContainerClient, container: string, 
       wake?.()
     }
   })
-  void reader.done.then(() => wake?.())
-  const stopOnAbort = (): void => reader.stop()
+  // The invocation's own outcome is the error to report; a log that cannot be read is no lines.
+  const reader = opened.catch(() => undefined)
+  void reader.then((r) => r?.done.then(() => wake?.()))
+  const stopOnAbort = (): void => void reader.then((r) => r?.stop())
   signal?.addEventListener('abort', stopOnAbort, {once: true})
   return {
     async finish(waitMs: number): Promise<{lines: LogLine[]; requestId: string | null}> {
@@ -160,7 +166,8 @@ async function followInvocationLogs(engine: ContainerClient, container: string, 
         })
       }
       signal?.removeEventListener('abort', stopOnAbort)
-      reader.stop()
+      closing.abort()
+      void reader.then((r) => r?.stop())
       return {lines, requestId}
     },
   }

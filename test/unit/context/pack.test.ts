@@ -73,6 +73,27 @@ describe('build context packing', () => {
     assert.ok(packed.stats.files >= 5)
   })
 
+  it('puts what limg adds for the build\'s steps back after the project\'s patterns, which Podman applies to COPY sources', async () => {
+    await writeFile(join(dir, '.dockerignore'), '*.pem\n.npmrc\n')
+    const packed = packContext(dir, {
+      inject: [{path: '.limg-build.Dockerfile', content: 'FROM base\n'}, {path: '.limg-build-ca.pem', content: 'CA'}, {path: '.limg-build-install/.npmrc', content: 'registry=x'}],
+      engineDrops: ['.limg-build.Dockerfile'],
+    })
+    const ignore = (await entries(packed.stream)).get('.dockerignore')?.body ?? ''
+    const lines = ignore.trim().split('\n')
+    assert.deepEqual(lines, [
+      '*.pem',
+      '.npmrc',
+      '',
+      '!/.limg-build-ca.pem',
+      '!/.limg-build-ca.pem/**',
+      '!/.limg-build-install/.npmrc',
+      '!/.limg-build-install/.npmrc/**',
+      '/.dockerignore',
+      '/.limg-build.Dockerfile',
+    ])
+  })
+
   it('sends everything when there is no .dockerignore', async () => {
     await writeFile(join(dir, 'a.js'), '1')
     await mkdir(join(dir, 'node_modules/x'), {recursive: true})

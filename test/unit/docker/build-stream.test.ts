@@ -32,6 +32,35 @@ describe('build stream parser', () => {
     assert.deepEqual(events.filter((e) => e.type === 'output').map((e) => e.line), ['added 1 package'])
   })
 
+  it('reads Podman\'s (Buildah\'s) steps, numbered across stages, its cache hits, and none of its bookkeeping as output', () => {
+    const events: BuildEvent[] = []
+    const parser = new BuildStreamParser((e) => events.push(e), () => 0)
+    parser.write(lines(
+      {stream: '[1/2] STEP 1/3: FROM base AS deps\n'},
+      {stream: '[1/2] STEP 2/3: COPY package.json ./\n'},
+      {stream: '--> Using cache 1f0e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0\n'},
+      {stream: '--> 1f0e2d3c4b5\n'},
+      {stream: '[1/2] STEP 3/3: RUN npm ci\n'},
+      {stream: 'added 1 package\n'},
+      {stream: '[2/2] STEP 1/2: FROM base\n'},
+      {stream: '[2/2] STEP 2/2: COPY --from=deps /var/task/node_modules ./node_modules\n'},
+      {stream: '[Warning] one or more build args were not consumed: [TARGETARCH]\n'},
+      {stream: 'COMMIT\n'},
+      {stream: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'},
+      {aux: {ID: 'sha256:0123'}},
+      {stream: 'Successfully tagged fn:x86_64\n'},
+    ))
+    assert.deepEqual(parser.end(), {imageId: 'sha256:0123', steps: 5, cachedSteps: 1})
+    assert.deepEqual(events.filter((e) => e.type === 'step').map((e) => e.type === 'step' && `${e.index}/${e.total} ${e.instruction}`), [
+      '1/3 FROM base AS deps',
+      '2/3 COPY package.json ./',
+      '3/3 RUN npm ci',
+      '4/5 FROM base',
+      '5/5 COPY --from=deps /var/task/node_modules ./node_modules',
+    ])
+    assert.deepEqual(events.filter((e) => e.type === 'output').map((e) => e.type === 'output' && e.line), ['added 1 package'])
+  })
+
   it('fails on errorDetail, naming the step and its last output, even though the stream ended', () => {
     const parser = new BuildStreamParser()
     parser.write(

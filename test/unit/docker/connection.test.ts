@@ -1,8 +1,10 @@
 import {strict as assert} from 'node:assert'
 import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {asEngineError, connectionFromEnv} from '../../../src/docker/connection.js'
+import {asEngineError, connectionFromEnv, localSocket} from '../../../src/docker/connection.js'
+import {shortName} from '../../../src/docker/docker-images.js'
 import {EngineUnavailableError} from '../../../src/errors/index.js'
 
 describe('engine connection', () => {
@@ -44,5 +46,38 @@ describe('engine connection', () => {
     assert.match(err.suggestion ?? '', /DOCKER_HOST/)
     const other = new Error('boom')
     assert.equal(asEngineError(other, 'x'), other)
+  })
+})
+
+describe('finding the local engine without DOCKER_HOST', () => {
+  let dir = ''
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'limg-sockets-'))
+  })
+  afterEach(() => rm(dir, {recursive: true, force: true}))
+
+  it('takes Docker\'s socket when it is there, else the user\'s Podman socket, else the system\'s, and says why', async () => {
+    const sockets = {docker: join(dir, 'docker.sock'), podman: join(dir, 'run-podman.sock')}
+    const runtime = join(dir, 'user')
+    await mkdir(join(runtime, 'podman'), {recursive: true})
+    assert.equal(localSocket({XDG_RUNTIME_DIR: runtime}, sockets, 1000).target, `unix://${sockets.docker}`, 'none there: Docker\'s, for its error message')
+    await writeFile(sockets.podman, '')
+    const system = localSocket({XDG_RUNTIME_DIR: runtime}, sockets, 1000)
+    assert.equal(system.target, `unix://${sockets.podman}`)
+    assert.match(String(system.found), /DOCKER_HOST is unset and there is no Docker socket at .*docker\.sock/)
+    await writeFile(join(runtime, 'podman', 'podman.sock'), '')
+    assert.equal(localSocket({XDG_RUNTIME_DIR: runtime}, sockets, 1000).target, `unix://${join(runtime, 'podman', 'podman.sock')}`, 'a user\'s own Podman first')
+    assert.equal(localSocket({XDG_RUNTIME_DIR: runtime}, sockets, 0).target, `unix://${sockets.podman}`, 'root: the system\'s')
+    await writeFile(sockets.docker, '')
+    const docker = localSocket({XDG_RUNTIME_DIR: runtime}, sockets, 1000)
+    assert.equal(docker.target, `unix://${sockets.docker}`)
+    assert.equal(docker.found, undefined)
+  })
+
+  it('names images as Docker does, whatever registry Podman spells out', () => {
+    assert.equal(shortName('docker.io/library/fn:x86_64'), 'fn:x86_64')
+    assert.equal(shortName('docker.io/limg-offline/nodejs:22-x86_64'), 'limg-offline/nodejs:22-x86_64')
+    assert.equal(shortName('123456789012.dkr.ecr.eu-west-1.amazonaws.com/fn:1'), '123456789012.dkr.ecr.eu-west-1.amazonaws.com/fn:1')
+    assert.equal(shortName('localhost/fn:x86_64'), 'localhost/fn:x86_64')
   })
 })

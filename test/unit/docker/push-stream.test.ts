@@ -28,6 +28,12 @@ describe('PushStreamParser', () => {
     )
   })
 
+  it('takes the digest from the status line when there is no aux line, as Podman answers', () => {
+    const parser = new PushStreamParser()
+    parser.write(lines({status: 'The push refers to repository [127.0.0.1:5000/fn:x86_64-0a1b2c3d4e5f]'}, {status: `x86_64-0a1b2c3d4e5f: digest: sha256:${'a'.repeat(64)} size: 1527`}))
+    assert.deepEqual(parser.end(), {digest: `sha256:${'a'.repeat(64)}`, size: 1527, layers: {pushed: 0, existing: 0}, bytesUploaded: 0})
+  })
+
   it('an errorDetail line fails the push even though the stream ends normally', () => {
     const parser = new PushStreamParser()
     parser.write(lines({status: 'Preparing', id: 'aaa'}, {errorDetail: {message: 'unauthorized: authentication required'}, error: 'unauthorized: authentication required'}))
