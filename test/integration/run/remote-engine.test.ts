@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -31,23 +31,23 @@ async function leftovers(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 const WAYS = {tls: 'TLS', tcp: 'plain TCP', ssh: 'SSH (ssh://root@host, through the agent)'} as const
+type Way = keyof typeof WAYS
 
-for (const way of Object.keys(WAYS) as Array<keyof typeof WAYS>) {
-  describe(`a remote engine over ${WAYS[way]}: build, run, invoke, logs and stop`, function () {
+// TLS needs an engine of its own; plain TCP and SSH reach one engine, whose base image is built once.
+for (const ways of [['tls'], ['tcp', 'ssh']] as Way[][]) {
+  describe(`a remote engine over ${ways.map((way) => WAYS[way]).join(' and ')}: build, run, invoke, logs and stop`, function () {
     this.timeout(600_000)
     let engine: RemoteEngine | undefined
     let ssh: RemoteSsh | undefined
     let project = ''
-    let env: NodeJS.ProcessEnv = {}
+    const envFor = (way: Way): NodeJS.ProcessEnv => ({...process.env, ...engine!.env, ...(way === 'ssh' ? ssh!.env : {}), LIMG_LABELS: `${TEST_LABEL}=${RUN_ID}`, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt'})
 
     before(async function () {
-      const why = await remoteEngineUnavailable()
-      if (why) throw new Error(`The remote-engine tests need a second dockerd in a network namespace, and ${why}.`)
-      const noSsh = way === 'ssh' ? await remoteSshUnavailable() : undefined
-      if (noSsh) throw new Error(`The ssh:// engine test needs an sshd beside the remote engine, and ${noSsh}.`)
-      engine = await startRemoteEngine({tls: way === 'tls'})
-      ssh = way === 'ssh' ? await startRemoteSsh(engine) : undefined
-      env = {...process.env, ...engine.env, ...ssh?.env, LIMG_LABELS: `${TEST_LABEL}=${RUN_ID}`, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt'}
+      const why = (await remoteEngineUnavailable()) ?? (ways.includes('ssh') ? await remoteSshUnavailable() : undefined)
+      if (why) throw new Error(`The remote-engine tests need a second dockerd in a network namespace (and an sshd for ssh://), and ${why}.`)
+      engine = await startRemoteEngine({tls: ways.includes('tls')})
+      ssh = ways.includes('ssh') ? await startRemoteSsh(engine) : undefined
+      const env = envFor(ways[0]!)
       project = await mkdtemp(join(tmpdir(), 'limg-remote-fn-'))
       // The remote engine has no image: its base is built there, as a user of a fresh build server would.
       const base = await limg(['base', 'build', '--runtime', 'nodejs22.x', '--arch', 'x86_64', '--json'], project, {env})
@@ -59,83 +59,69 @@ for (const way of Object.keys(WAYS) as Array<keyof typeof WAYS>) {
 
     after(async function () {
       if (engine) {
-        await limg(['stop'], project, {env}).catch(() => undefined)
+        await limg(['stop'], project, {env: envFor(ways[0]!)}).catch(() => undefined)
         await ssh?.[Symbol.asyncDispose]()
         await engine[Symbol.asyncDispose]()
       }
       if (project) await rm(join(project, '..'), {recursive: true, force: true})
     })
 
-    it('publishes the function on the engine host\'s address, answers there, and leaves nothing behind', async function () {
-      const remote = engine!
-      const build = await limg(['build', '--base-image', BASE, '--json'], project, {env})
-      assert.equal(build.exitCode, 0, build.stderr)
+    for (const way of ways) {
+      it(`over ${WAYS[way]}: publishes the function on the engine host's address, answers there, and leaves nothing behind`, async function () {
+        const remote = engine!
+        const env = envFor(way)
+        const build = await limg(['build', '--base-image', BASE, '--json'], project, {env})
+        assert.equal(build.exitCode, 0, build.stderr)
 
-      const run = await limg(['run', '--detach', '--http', '0', '--json'], project, {env})
-      assert.equal(run.exitCode, 0, run.stderr)
-      const started = run.json as {endpoint: string; host: string; port: number; http: {url: string}}
-      assert.equal(started.host, remote.address)
-      assert.equal(new URL(started.endpoint).hostname, remote.address)
+        const run = await limg(['run', '--detach', '--http', '0', '--json'], project, {env})
+        assert.equal(run.exitCode, 0, run.stderr)
+        const started = run.json as {endpoint: string; host: string; port: number; http: {url: string}}
+        assert.equal(started.host, remote.address)
+        assert.equal(new URL(started.endpoint).hostname, remote.address)
 
-      // The emulator answers at the engine's address; the host's loopback has nothing there.
-      const direct = await post(started.endpoint, '{"name":"remote"}')
-      assert.equal(direct.status, 200, direct.body)
-      await assert.rejects(post(started.endpoint.replace(remote.address, '127.0.0.1'), '{}'), /ECONNREFUSED/)
+        // The emulator answers at the engine's address; the host's loopback has nothing there.
+        const direct = await post(started.endpoint, '{"name":"remote"}')
+        assert.equal(direct.status, 200, direct.body)
+        await assert.rejects(post(started.endpoint.replace(remote.address, '127.0.0.1'), '{}'), /ECONNREFUSED/)
 
-      const invoke = await limg(['invoke', '--event', '-', '--json'], project, {env, input: '{"name":"Ada"}'})
-      assert.equal(invoke.exitCode, 0, invoke.stderr)
-      assert.equal(invoke.json.outcome, 'success')
-      assert.match(JSON.stringify(invoke.json.payload), /Ada/)
+        const invoke = await limg(['invoke', '--event', '-', '--json'], project, {env, input: '{"name":"Ada"}'})
+        assert.equal(invoke.exitCode, 0, invoke.stderr)
+        assert.equal(invoke.json.outcome, 'success')
+        assert.match(JSON.stringify(invoke.json.payload), /Ada/)
 
-      // The front door listens here and carries the request to the remote emulator.
-      const viaDoor = await post(`${started.http.url}/hello`, '')
-      assert.equal(viaDoor.status, 200, viaDoor.body)
+        // The front door listens here and carries the request to the remote emulator.
+        const viaDoor = await post(`${started.http.url}/hello`, '')
+        assert.equal(viaDoor.status, 200, viaDoor.body)
 
-      const logs = await limg(['logs'], project, {env})
-      assert.equal(logs.exitCode, 0, logs.stderr)
-      assert.match(logs.stdout + logs.stderr, /REPORT RequestId:/)
+        const logs = await limg(['logs'], project, {env})
+        assert.equal(logs.exitCode, 0, logs.stderr)
+        assert.match(logs.stdout + logs.stderr, /REPORT RequestId:/)
 
-      const stop = await limg(['stop', '--json'], project, {env})
-      assert.equal(stop.exitCode, 0, stop.stderr)
-      // Asked over TCP: the docker CLI's ssh:// goes through OpenSSH and the user's own known_hosts.
-      assert.equal(await leftovers({...process.env, ...remote.env}), '', 'a container of this test is left on the remote engine')
-      assert.equal(await leftovers({...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock'}), '', 'a container of this test is on the local engine')
-    })
+        const stop = await limg(['stop', '--json'], project, {env})
+        assert.equal(stop.exitCode, 0, stop.stderr)
+        // Asked over TCP: the docker CLI's ssh:// goes through OpenSSH and the user's own known_hosts.
+        assert.equal(await leftovers({...process.env, ...remote.env}), '', 'a container of this test is left on the remote engine')
+        assert.equal(await leftovers({...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock'}), '', 'a container of this test is on the local engine')
+      })
+    }
+
+    if (ways.includes('ssh')) {
+      it('over SSH: refuses a host not in known_hosts, or with another key (exit 3), saying how to check and record it', async () => {
+        const knownHosts = join(ssh!.env.HOME, '.ssh', 'known_hosts')
+        await writeFile(knownHosts, '')
+        const unknown = await limg(['stop', '--json'], tmpdir(), {env: {...process.env, ...ssh!.env}})
+        assert.equal(unknown.exitCode, 3, unknown.stdout)
+        assert.match(String((unknown.json.error as {message: string}).message), new RegExp(`did not connect to the SSH host ${engine!.address.replace(/\./g, '\\.')} of ssh://root@.*: it is not in .*known_hosts`))
+        assert.match(String((unknown.json.error as {suggestion: string}).suggestion), new RegExp(`connecting once with \`ssh root@${engine!.address.replace(/\./g, '\\.')}\``))
+        // Another machine's key under this host's name.
+        const [address, type, key] = ssh!.knownHost.split(' ')
+        const other = Buffer.from(key!, 'base64')
+        other[other.length - 1] ^= 0xff
+        await writeFile(knownHosts, `${address} ${type} ${other.toString('base64')}\n`)
+        const changed = await limg(['stop', '--json'], tmpdir(), {env: {...process.env, ...ssh!.env}})
+        assert.equal(changed.exitCode, 3)
+        assert.match(String((changed.json.error as {message: string}).message), /REMOTE HOST IDENTIFICATION HAS CHANGED/)
+      })
+    }
   })
 }
-
-describe('an ssh:// engine whose host key is not known, or not the one known', function () {
-  this.timeout(120_000)
-  let engine: RemoteEngine | undefined
-  let ssh: RemoteSsh | undefined
-
-  before(async function () {
-    const why = (await remoteEngineUnavailable()) ?? (await remoteSshUnavailable())
-    if (why) throw new Error(`The ssh:// host key tests need a second dockerd and an sshd, and ${why}.`)
-    engine = await startRemoteEngine()
-    ssh = await startRemoteSsh(engine)
-  })
-
-  after(async () => {
-    await ssh?.[Symbol.asyncDispose]()
-    await engine?.[Symbol.asyncDispose]()
-  })
-
-  it('refuses to connect (exit 3), saying how to check and record the key, as OpenSSH would', async () => {
-    const {writeFile: write} = await import('node:fs/promises')
-    const knownHosts = join(ssh!.env.HOME, '.ssh', 'known_hosts')
-    await write(knownHosts, '')
-    const unknown = await limg(['stop', '--json'], tmpdir(), {env: {...process.env, ...ssh!.env}})
-    assert.equal(unknown.exitCode, 3, unknown.stdout)
-    assert.match(String((unknown.json.error as {message: string}).message), new RegExp(`did not connect to the SSH host ${engine!.address.replace(/\./g, '\\.')} of ssh://root@.*: it is not in .*known_hosts`))
-    assert.match(String((unknown.json.error as {suggestion: string}).suggestion), new RegExp(`connecting once with \`ssh root@${engine!.address.replace(/\./g, '\\.')}\``))
-    // Another machine's key under this host's name.
-    const [address, type, key] = ssh!.knownHost.split(' ')
-    const other = Buffer.from(key!, 'base64')
-    other[other.length - 1] ^= 0xff
-    await write(knownHosts, `${address} ${type} ${other.toString('base64')}\n`)
-    const changed = await limg(['stop', '--json'], tmpdir(), {env: {...process.env, ...ssh!.env}})
-    assert.equal(changed.exitCode, 3)
-    assert.match(String((changed.json.error as {message: string}).message), /REMOTE HOST IDENTIFICATION HAS CHANGED/)
-  })
-})
