@@ -151,12 +151,17 @@ function followInvocationLogs(engine: ContainerClient, container: string, signal
   })
   // The invocation's own outcome is the error to report; a log that cannot be read is no lines.
   const reader = opened.catch(() => undefined)
-  void reader.then((r) => r?.done.then(() => wake?.()))
+  // The log ending (the container stopped, the engine went) ends the wait, also before it began.
+  let ended = false
+  void reader.then((r) => (r ? r.done : undefined)).then(() => {
+    ended = true
+    wake?.()
+  })
   const stopOnAbort = (): void => void reader.then((r) => r?.stop())
   signal?.addEventListener('abort', stopOnAbort, {once: true})
   return {
     async finish(waitMs: number): Promise<{lines: LogLine[]; requestId: string | null}> {
-      if (!reported) {
+      if (!reported && !ended) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitMs)
           wake = () => {

@@ -1,8 +1,8 @@
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
+import {pings, unmountUnder} from './engine-process.js'
 
 const READY_WAIT_MS = 60_000
 /** Podman lowers its own hard RLIMIT_NPROC to this at start-up (seen with strace); containers may ask no more. */
@@ -69,8 +69,7 @@ export async function startPodman(): Promise<PodmanService> {
     await execa('podman', ['rmi', '--all', '--force'], {env: podmanEnv, reject: false})
     child?.kill('SIGTERM')
     await child
-    const mounts = (await execa('findmnt', ['-rn', '-o', 'TARGET'], {reject: false})).stdout.split('\n').filter((m) => m.startsWith(`${dir}/`))
-    for (const mount of mounts.sort().reverse()) await execa('umount', ['-l', mount], {reject: false})
+    await unmountUnder(dir)
     await rm(dir, {recursive: true, force: true})
   }
   try {
@@ -78,7 +77,7 @@ export async function startPodman(): Promise<PodmanService> {
     let exited = false
     void child.then(() => (exited = true))
     const deadline = Date.now() + READY_WAIT_MS
-    while (!(await pings(socket))) {
+    while (!(await pings({socketPath: socket}))) {
       if (exited) throw new Error(`podman system service exited before answering; see ${log}.`)
       if (Date.now() > deadline) throw new Error(`podman system service did not answer on ${socket} within ${READY_WAIT_MS} ms; see ${log}.`)
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -88,16 +87,4 @@ export async function startPodman(): Promise<PodmanService> {
     await dispose()
     throw error
   }
-}
-
-function pings(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({socketPath: socket, path: '/_ping', timeout: 2000}, (res) => {
-      res.resume()
-      resolve(res.statusCode === 200)
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(false))
-    req.end()
-  })
 }

@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
+import {freeSubnet, ip, pings, unmountUnder} from './engine-process.js'
 
 const READY_WAIT_MS = 60_000
 
@@ -40,7 +40,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
   const log = join(dir, 'dockerd.log')
   const bridge = `limg${randomBytes(4).toString('hex')}`
   await writeFile(join(dir, 'daemon.json'), '{}\n')
-  const subnet = await freeSubnet()
+  const subnet = await freeSubnet('10.231', "the private engine's bridge")
   await ip(['link', 'add', bridge, 'type', 'bridge'])
   try {
     await ip(['addr', 'add', `${subnet}.1/24`, 'dev', bridge])
@@ -80,8 +80,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       await stopEngine()
       await ip(['link', 'del', bridge]).catch(() => undefined)
       // Layers the engine left mounted under its own data root, if any, before the folder goes.
-      const mounts = (await execa('findmnt', ['-rn', '-o', 'TARGET'], {reject: false})).stdout.split('\n').filter((m) => m.startsWith(`${dir}/`))
-      for (const mount of mounts.sort().reverse()) await execa('umount', ['-l', mount], {reject: false})
+      await unmountUnder(dir)
       await rm(dir, {recursive: true, force: true})
     },
   }
@@ -92,7 +91,7 @@ async function launch(args: string[], socket: string, log: string): Promise<{chi
   let exited = false
   void child.then(() => (exited = true))
   const deadline = Date.now() + READY_WAIT_MS
-  while (!(await pings(socket))) {
+  while (!(await pings({socketPath: socket}))) {
     if (exited) throw new Error(`The private dockerd exited before answering; see ${log}.`)
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
@@ -102,30 +101,4 @@ async function launch(args: string[], socket: string, log: string): Promise<{chi
   }
   // Wrapped: an execa child is itself a promise, which `await` would unwrap.
   return {child}
-}
-
-function pings(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({socketPath: socket, path: '/_ping', timeout: 2000}, (res) => {
-      res.resume()
-      resolve(res.statusCode === 200)
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(false))
-    req.end()
-  })
-}
-
-/** A 10.231.x.0/24 no route of this machine uses yet. */
-async function freeSubnet(): Promise<string> {
-  const routes = (await execa('ip', ['-4', 'route'])).stdout
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const subnet = `10.231.${randomBytes(1)[0]}`
-    if (!routes.includes(`${subnet}.`)) return subnet
-  }
-  throw new Error('No free 10.231.x.0/24 for the private engine\'s bridge.')
-}
-
-async function ip(args: string[]): Promise<void> {
-  await execa('ip', args)
 }

@@ -1,10 +1,9 @@
 import {randomBytes} from 'node:crypto'
 import {mkdir, mkdtemp, readFile, rename, rm, writeFile} from 'node:fs/promises'
-import {request as httpRequest} from 'node:http'
-import {request as httpsRequest} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
+import {freeSubnet, ip, pings, unmountUnder} from './engine-process.js'
 
 const READY_WAIT_MS = 60_000
 
@@ -54,8 +53,7 @@ export async function startRemoteEngine(options: {tls?: boolean} = {}): Promise<
     const pids = (await execa('ip', ['netns', 'pids', namespace], {reject: false})).stdout.split('\n').filter(Boolean)
     if (pids.length > 0) await execa('kill', ['-KILL', ...pids], {reject: false})
     // nsenter switches only the network namespace, so the engine's layer and sandbox mounts are the host's.
-    const mounts = (await execa('findmnt', ['-rn', '-o', 'TARGET'], {reject: false})).stdout.split('\n').filter((m) => m.startsWith(`${dir}/`))
-    for (const mount of mounts.sort().reverse()) await execa('umount', ['-l', mount], {reject: false})
+    await unmountUnder(dir)
     // Deleting the host's end takes both ends at once; after `ip netns del` alone the kernel
     // removes the pair later, in the background, and a check right after would still see it.
     await execa('ip', ['link', 'del', veth], {reject: false})
@@ -63,7 +61,7 @@ export async function startRemoteEngine(options: {tls?: boolean} = {}): Promise<
     await rm(dir, {recursive: true, force: true})
   }
   try {
-    const subnet = await freeSubnet()
+    const subnet = await freeSubnet('10.232', "the remote engine's veth")
     const address = `${subnet}.2`
     await ip(['netns', 'add', namespace])
     await ip(['link', 'add', veth, 'type', 'veth', 'peer', 'name', `lr${id}n`, 'netns', namespace])
@@ -94,7 +92,7 @@ export async function startRemoteEngine(options: {tls?: boolean} = {}): Promise<
     void child.then(() => (exited = true))
     const client = tls ? {ca: await readFile(join(tls.client, 'ca.pem')), cert: await readFile(join(tls.client, 'cert.pem')), key: await readFile(join(tls.client, 'key.pem'))} : undefined
     const deadline = Date.now() + READY_WAIT_MS
-    while (!(await pings(host, client))) {
+    while (!(await pings({host: address, port: tls ? 2376 : 2375, ...(client ? {tls: client} : {})}))) {
       if (exited) throw new Error('The remote dockerd exited before answering.')
       if (Date.now() > deadline) {
         child.kill('SIGKILL')
@@ -133,32 +131,4 @@ async function makeCertificates(dir: string, address: string): Promise<{ca: stri
   await sign('client', join(client, 'key.pem'), join(client, 'cert.pem'), 'extendedKeyUsage=clientAuth\n')
   await writeFile(join(client, 'ca.pem'), await readFile(join(tls, 'ca.pem')))
   return {ca: join(tls, 'ca.pem'), cert: join(tls, 'server-cert.pem'), key: join(tls, 'server-key.pem'), client}
-}
-
-function pings(host: string, tls?: {ca: Buffer; cert: Buffer; key: Buffer}): Promise<boolean> {
-  const {hostname, port} = new URL(host)
-  return new Promise((resolve) => {
-    const request = tls ? httpsRequest : httpRequest
-    const req = request({host: hostname, port, path: '/_ping', timeout: 2000, ...tls}, (res) => {
-      res.resume()
-      resolve(res.statusCode === 200)
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(false))
-    req.end()
-  })
-}
-
-/** A 10.232.x.0/24 no route of this machine uses yet (the private engine's bridges take 10.231.x). */
-async function freeSubnet(): Promise<string> {
-  const routes = (await execa('ip', ['-4', 'route'])).stdout
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const subnet = `10.232.${randomBytes(1)[0]}`
-    if (!routes.includes(`${subnet}.`)) return subnet
-  }
-  throw new Error('No free 10.232.x.0/24 for the remote engine\'s veth.')
-}
-
-async function ip(args: string[]): Promise<void> {
-  await execa('ip', args)
 }
