@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {once} from 'node:events'
-import {readFile, readdir, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, readdir, rename, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {ensureBaseImage} from '../support/base-images.js'
 import {REGION} from '../support/aws-stand-ins.js'
@@ -294,6 +294,38 @@ describe('limg deploy, invoke --remote, logs --remote (e2e, bin/run.js against t
       assert.deepEqual(deploy.json.configurationChanged, [])
       const invoked = await world.limg(['invoke', '--remote', '--json'], dir)
       assert.deepEqual(invoked.json.payload, {statusCode: 200, body: JSON.stringify({message: 'Hi, Ada!'})})
+    })
+  })
+  describe('a repository of two functions: build and deploy at its root', () => {
+    const names = [`fn-ra-${RUN_ID}`, `fn-rb-${RUN_ID}`]
+    let repo: string
+
+    before(async () => {
+      repo = join(world.root, 'repo')
+      await mkdir(join(repo, 'functions'), {recursive: true})
+      await writeFile(join(repo, 'limg.json'), JSON.stringify({functions: ['functions/*']}))
+      for (const name of names) await rename(await world.project(name), join(repo, 'functions', name))
+      const build = await world.limg(['build', '--base-image', await ensureBaseImage('nodejs24.x', 'x86_64'), '--json'], repo)
+      assert.equal(build.exitCode, 0, build.stdout + build.stderr)
+    })
+
+    it('deploys each to its own function, then only the one --function names', async () => {
+      const run = await world.limg(['deploy', '--create-role', '--json'], repo)
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr)
+      const result = run.json as {functions: Array<{name: string; ok: boolean; result: {functionArn: string; state: string; created: boolean}}>; succeeded: number}
+      assert.equal(result.succeeded, 2)
+      for (const [i, name] of names.entries()) {
+        const outcome = result.functions[i]!
+        assert.equal(outcome.name, name)
+        assert.equal(outcome.result.functionArn, `arn:aws:lambda:${REGION}:123456789012:function:${name}`)
+        assert.equal(outcome.result.state, 'Active')
+        assert.equal(outcome.result.created, true)
+        assert.ok(world.aws.lambda.functions.has(name))
+      }
+      const one = await world.limg(['deploy', '--function', names[1]!, '--json'], repo)
+      assert.equal(one.exitCode, 0, one.stdout + one.stderr)
+      const again = one.json as {functions: Array<{name: string; result: {created: boolean; codeUpdated: boolean}}>}
+      assert.deepEqual(again.functions.map((fn) => [fn.name, fn.result.created, fn.result.codeUpdated]), [[names[1], false, false]])
     })
   })
 })
