@@ -22,6 +22,8 @@ export abstract class LimgCommand<T extends object> extends Command {
   protected readonly abortController = new AbortController()
   private readonly warnings: string[] = []
   private releaseSignals: (() => void) | undefined
+  /** Warnings kept back while a live view redraws its lines, printed once it stops. */
+  private heldWarnings: string[] | undefined
 
   protected get signal(): AbortSignal {
     return this.abortController.signal
@@ -52,7 +54,9 @@ export abstract class LimgCommand<T extends object> extends Command {
   protected addWarning(message: string | undefined): void {
     if (!message) return
     this.warnings.push(message)
-    if (!this.jsonEnabled()) process.stderr.write(`Warning: ${message}\n`)
+    if (this.jsonEnabled()) return
+    if (this.heldWarnings) this.heldWarnings.push(message)
+    else process.stderr.write(`Warning: ${message}\n`)
   }
 
   /** The command's typed result with the warnings gathered along the way. */
@@ -79,10 +83,13 @@ export abstract class LimgCommand<T extends object> extends Command {
   ): Promise<FunctionsResult<R> & {warnings: string[]}> {
     const view = this.jsonEnabled() ? undefined : new FunctionsProgressView(process.stderr, this.interactive, wording, Date.now, () => process.stderr.columns || 100)
     let result: FunctionsResult<R>
+    if (this.interactive) this.heldWarnings = []
     try {
       result = await work(view?.handle)
     } finally {
       view?.stop()
+      for (const warning of this.heldWarnings ?? []) process.stderr.write(`Warning: ${warning}\n`)
+      this.heldWarnings = undefined
     }
     for (const fn of result.functions) {
       // Each function's warnings stay in its own result; on the terminal they name it.

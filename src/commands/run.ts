@@ -30,13 +30,13 @@ On a remote engine (DOCKER_HOST=tcp://, with or without TLS, or ssh://) the port
 
   static override examples = [
     {description: 'Run in the foreground on a free port', command: '<%= config.bin %> run'},
-    {description: 'Run in the background, then invoke and stop it', command: '<%= config.bin %> run --detach --port 9000\n<%= config.bin %> invoke\n<%= config.bin %> stop'},
+    {description: 'Run in the background, then invoke and stop it', command: '<%= config.bin %> run --detach --port 9000 && <%= config.bin %> invoke && <%= config.bin %> stop'},
     {description: 'A 10-second timeout, 512 MB and an extra variable', command: '<%= config.bin %> run --timeout 10 --memory 512 --env STAGE=dev'},
     {description: 'Rebuild and restart on every change', command: '<%= config.bin %> run --watch'},
-    {description: 'An HTTP front door on port 3000, as a function URL', command: '<%= config.bin %> run --http 3000\ncurl http://127.0.0.1:3000/hello?name=limg'},
+    {description: 'An HTTP front door on port 3000, as a function URL (then: curl http://127.0.0.1:3000/hello?name=limg)', command: '<%= config.bin %> run --http 3000'},
     {description: 'A REST API (payload 1.0) front door on a free port, in the background', command: '<%= config.bin %> run --detach --http 0 --http-format 1.0'},
     {description: 'Four warm instances behind a front door, as Lambda scales out', command: '<%= config.bin %> run --concurrency 4 --http 3000'},
-    {description: 'On a build server reached over TLS, published on its address', command: 'export DOCKER_HOST=tcp://build-1.internal:2376 DOCKER_TLS_VERIFY=1\n<%= config.bin %> run --detach && <%= config.bin %> invoke'},
+    {description: 'On a build server reached over TLS, published on its address', command: 'DOCKER_HOST=tcp://build-1.internal:2376 DOCKER_TLS_VERIFY=1 <%= config.bin %> run --detach'},
     {description: 'Debug: the inspector on port 9229, stopped at the first line until VS Code or Chrome DevTools attaches', command: '<%= config.bin %> run --inspect-brk 9229'},
   ]
 
