@@ -29,7 +29,7 @@ describe('limg run (e2e)', function () {
   this.timeout(180_000)
   after(sweep)
 
-  it('--detach returns {container, endpoint, port, image}; stop removes it', async () => {
+  it('--detach returns {container, endpoint, host, port, image}; stop removes it', async () => {
     const project = await makeProject()
     const started = Date.now()
     const run = await limg(['run', '--detach', '--json'], project.dir)
@@ -37,7 +37,8 @@ describe('limg run (e2e)', function () {
     const invoke = await limg(['invoke', '--json'], project.dir)
     const firstAnswerMs = Date.now() - started
     assert.equal(invoke.exitCode, 0, invoke.stderr)
-    assert.deepEqual(Object.keys(run.json).sort(), ['container', 'endpoint', 'image', 'name', 'port', 'warnings'])
+    assert.deepEqual(Object.keys(run.json).sort(), ['container', 'endpoint', 'host', 'image', 'name', 'port', 'warnings'])
+    assert.equal(run.json.host, '127.0.0.1', 'a local engine publishes on the loopback')
     assert.deepEqual(run.json.warnings, [])
     assert.equal(run.json.image, project.image)
     assert.match(String(run.json.endpoint), new RegExp(`^http://127\\.0\\.0\\.1:${run.json.port}/2015-03-31/functions/function/invocations$`))
