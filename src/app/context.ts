@@ -10,6 +10,7 @@ import type {EcrApi} from '../ecr/ecr-api.js'
 import type {IamApi} from '../iam/iam-api.js'
 import type {LambdaApi} from '../lambda/lambda-api.js'
 import {InvalidInputError} from '../errors/index.js'
+import {refuseRepositoryRoot} from '../repository/repository.js'
 
 /** Where AWS calls go: a named profile and a region, each from the SDK's default chain when unset. */
 export interface AwsSettings {
@@ -124,15 +125,17 @@ export interface ProjectSettings {
  *
  * @throws InvalidInputError for a missing folder or limg.json, or a setting limg refuses
  */
-export async function projectSettings(context: AppContext, dir: string, overrides: ConfigOverrides = {}): Promise<ProjectSettings> {
+export async function projectSettings(context: AppContext, dir: string, overrides: ConfigOverrides = {}, command?: string): Promise<ProjectSettings> {
   const folder = resolve(dir)
+  if (command) await refuseRepositoryRoot(folder, command)
   const config = resolveConfig(await loadProjectConfig(folder, {onWarning: context.warn}), overrides, context.env)
   return {dir: folder, config, runtime: getRuntime(config.runtime), arch: getArchitecture(config.arch)}
 }
 
 /** The project folder, which must exist, for commands that can work without its limg.json. */
-export async function projectFolder(dir: string, suggestion: string): Promise<string> {
+export async function projectFolder(dir: string, suggestion: string, command?: string): Promise<string> {
   const folder = resolve(dir)
+  if (command) await refuseRepositoryRoot(folder, command)
   if (!(await stat(folder).catch(() => undefined))?.isDirectory()) {
     throw new InvalidInputError(`The project folder ${folder} does not exist.`, suggestion)
   }

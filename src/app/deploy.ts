@@ -7,6 +7,7 @@ import {type DeployResult, deployFunction} from '../deploy/deploy.js'
 import type {DeployEvent} from '../deploy/events.js'
 import {deploySettings} from '../deploy/function-settings.js'
 import {InvalidInputError} from '../errors/index.js'
+import {enclosingRepository} from '../repository/repository.js'
 import type {RolePlan} from '../iam/execution-role.js'
 import {pushToEcr} from '../push/push-to-ecr.js'
 import {type AppContext, projectSettings} from './context.js'
@@ -46,6 +47,7 @@ export async function deploy(context: AppContext, request: DeployRequest, onEven
   if (carried !== undefined) onEvent?.({type: 'carried', arch: carried})
   const {config} = await projectSettings(context, request.dir, {arch: request.arch ?? carried})
   const functionName = validateName(request.functionName ?? config.name)
+  if (request.functionName !== undefined && request.functionName !== config.name) await refuseSiblingName(request.dir, request.functionName)
   const repository = validateRepository(request.repository ?? config.ecr.repository)
   const image = request.image ?? projectImageTag(config.name, config.arch)
   const aws = {...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})}
@@ -87,5 +89,19 @@ export async function deploy(context: AppContext, request: DeployRequest, onEven
       ...(context.signal ? {signal: context.signal} : {}),
     },
     onEvent,
+  )
+}
+
+/**
+ * `--function NAME` in a function's folder is the Lambda function to deploy it as; naming a
+ * sibling of the same repository there would put this function's image on the sibling's
+ * Lambda function, which is never what was meant.
+ */
+async function refuseSiblingName(dir: string, name: string): Promise<void> {
+  const sibling = (await enclosingRepository(dir))?.functions.find((fn) => fn.name === name)
+  if (!sibling) return
+  throw new InvalidInputError(
+    `--function ${name} is another function of this repository (${sibling.path}); here it would deploy this folder's image as that function.`,
+    `To deploy ${name}, run \`limg deploy --function ${name}\` at the repository's root or in ${sibling.path}; to deploy this one under another name, choose one no function of the repository has.`,
   )
 }

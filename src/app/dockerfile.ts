@@ -11,7 +11,7 @@ export interface DockerfileRequest {
 
 /** `limg dockerfile`: what `limg build` would use, or the template written into the project. */
 export async function dockerfile(context: AppContext, request: DockerfileRequest): Promise<ProjectDockerfileResult> {
-  const project = await projectSettings(context, request.dir, {arch: request.arch, baseImage: request.baseImage})
+  const project = await projectSettings(context, request.dir, {arch: request.arch, baseImage: request.baseImage}, 'dockerfile')
   return projectDockerfile({
     dir: project.dir,
     config: project.config,

@@ -1,4 +1,5 @@
 import {availableParallelism} from 'node:os'
+import {resolve} from 'node:path'
 import type {DockerClient} from '../docker/client.js'
 import type {ImageClient} from '../docker/images.js'
 import {EXIT_CODES, type ErrorDescription, InterruptedError, InvalidInputError, describeError} from '../errors/index.js'
@@ -58,6 +59,7 @@ export async function forEachFunction<E, T>(
   onEvent: (event: FunctionsEvent<E, T>) => void = () => {},
 ): Promise<FunctionsResult<T>> {
   const started = Date.now()
+  for (const warning of repository.warnings) context.warn(warning)
   const selected = selectFunctions(repository, request.functions)
   const jobs = jobCount(request.jobs, selected.length)
   const shared = sharedContext(context)
@@ -104,8 +106,16 @@ export function refuseSingleFlags(flags: Record<string, unknown>, count: number)
   if (count <= 1) return
   const given = Object.entries(flags).find(([, value]) => value !== undefined)
   if (given) {
-    throw new InvalidInputError(`--${given[0]} names one function's ${given[0]}, but this acts on ${count} functions.`, `Pick one with --function NAME, or set it in that function's limg.json.`)
+    throw new InvalidInputError(`--${given[0]} names one function's ${given[0]}, but this acts on ${count} functions.`, `Pick one with --function NAME, or leave --${given[0]} out.`)
   }
+}
+
+/** `--function` in one function's folder, where there is nothing to pick from. */
+export function notARepository(dir: string): InvalidInputError {
+  return new InvalidInputError(
+    `--function picks functions of a repository, but ${resolve(dir)} is one function's folder.`,
+    'Drop --function here, or run at the repository\'s root (a limg.json listing "functions", or package.json workspaces holding the functions).',
+  )
 }
 
 function jobCount(jobs: number | undefined, functions: number): number {

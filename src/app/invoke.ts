@@ -24,7 +24,7 @@ export type InvokeOutcomeReport = InvokeReport & {
 
 /** `limg invoke`: one event to the project's running function. */
 export async function invoke(context: AppContext, request: InvokeRequest): Promise<InvokeOutcomeReport> {
-  const dir = await projectFolder(request.dir, 'Pass --dir with the folder of the function, or --port with its emulator\'s port.')
+  const dir = await projectFolder(request.dir, 'Pass --dir with the folder of the function, or --port with its emulator\'s port.', request.port === undefined ? 'invoke' : undefined)
   const source = request.event ?? (await defaultEventFile(dir))
   // Checked before the engine is asked anything: a bad event is the caller's to fix, as Lambda says.
   const event = source === undefined ? Buffer.from('{}') : checkEvent(await readEvent(source, dir, request.stdin), source === '-' ? 'stdin' : source)

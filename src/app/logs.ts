@@ -4,6 +4,7 @@ import {InvalidInputError, LocalRunError} from '../errors/index.js'
 import {type FunctionLogsResult, readFunctionLogs} from '../remote/function-logs.js'
 import {projectContainer} from '../run/find.js'
 import {streamLogs} from '../run/logs.js'
+import {refuseRepositoryRoot} from '../repository/repository.js'
 import type {AppContext} from './context.js'
 import {remoteTarget} from './invoke.js'
 
@@ -15,6 +16,7 @@ export interface LogsRequest {
 
 /** `limg logs`: the newest running container of the project, its log passed on (and followed). */
 export async function logs(context: AppContext, request: LogsRequest, onLine: (line: LogLine) => void): Promise<{container: string; lines: number}> {
+  await refuseRepositoryRoot(resolve(request.dir), 'logs')
   const docker = await context.docker()
   const container = await projectContainer(docker.containers, resolve(request.dir)).catch((error: unknown) => {
     if (error instanceof LocalRunError) throw new LocalRunError(`No function of this project is running, so there is no log to show.`, 'Start one with `limg run --detach`.')

@@ -78,7 +78,7 @@ export async function run(context: AppContext, request: RunRequest, onEvent: (ev
   const dir = resolve(request.dir)
   const {settings, carried} = buildSettings(request, (await readLastBuild(dir, context.env))?.settings)
   if (Object.keys(carried).length > 0) onEvent({type: 'carried', settings: carried})
-  const project = await projectSettings(context, dir, {arch: settings.arch, baseImage: settings.baseImage, caCert: settings.caCert, timeout: request.timeout, memory: request.memory})
+  const project = await projectSettings(context, dir, {arch: settings.arch, baseImage: settings.baseImage, caCert: settings.caCert, timeout: request.timeout, memory: request.memory}, 'run')
   if (request.inspect !== undefined && request.inspectBrk !== undefined) throw new InvalidInputError('--inspect and --inspect-brk cannot be combined.', 'Use --inspect-brk PORT to stop before the first line, else --inspect PORT.')
   const inspect = request.inspectBrk !== undefined ? {port: request.inspectBrk, brk: true} : request.inspect !== undefined ? {port: request.inspect, brk: false} : undefined
   const concurrency = checkConcurrency(request.concurrency ?? 1, request, inspect !== undefined)

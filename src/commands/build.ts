@@ -3,8 +3,7 @@ import {LimgCommand} from '../cli/base-command.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {type AnyBuildResult, build} from '../app/build.js'
 import {buildFunctions} from '../app/build-functions.js'
-import {type FunctionsResult, findRepository} from '../app/functions.js'
-import {InvalidInputError} from '../errors/index.js'
+import {type FunctionsResult, findRepository, notARepository} from '../app/functions.js'
 import {BUILD_WORDING} from '../ui/functions-wording.js'
 import {BuildProgressRenderer} from '../ui/build-progress.js'
 
@@ -35,7 +34,7 @@ At the root of a repository of functions (a limg.json listing "functions" folder
 
   static override flags = {
     dir: Flags.string({description: 'Project directory, or a repository of functions.', default: '.'}),
-    function: Flags.string({description: 'At a repository\'s root: build this function (its limg.json name or folder); repeat for more (default: all).', multiple: true, default: []}),
+    function: Flags.string({description: 'At a repository\'s root: build this function (its limg.json name or folder); repeat for more (default: all).', multiple: true}),
     jobs: Flags.integer({description: 'At a repository\'s root: build this many functions at once (default: the machine\'s cores).', min: 1}),
     arch: Flags.string({description: 'Architecture to build for (default: limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
     tag: Flags.string({description: 'Image tag (default: <name>:<arch>).'}),
@@ -69,9 +68,9 @@ At the root of a repository of functions (a limg.json listing "functions" folder
     }
     const repository = await findRepository(flags.dir)
     if (repository) {
-      return this.forFunctions(BUILD_WORDING, (onEvent) => buildFunctions(this.context, repository, {...request, functions: flags.function, ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.builder === 'direct' ? (result.push?.digestUri ?? result.image) : result.image)
+      return this.forFunctions(BUILD_WORDING, (onEvent) => buildFunctions(this.context, repository, {...request, functions: flags.function ?? [], ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.builder === 'direct' ? (result.push?.digestUri ?? result.image) : result.image)
     }
-    if (flags.function.length > 0) throw new InvalidInputError(`--function picks functions of a repository, but ${flags.dir} is one function's folder.`, 'Drop --function here, or run at the repository\'s root (its limg.json lists "functions").')
+    if (flags.function?.length) throw notARepository(flags.dir)
     const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
     let result: AnyBuildResult
     try {

@@ -35,7 +35,7 @@ At the root of a repository of functions, each function (or those --function nam
 
   static override flags = {
     dir: Flags.string({description: 'Project directory, or a repository of functions.', default: '.'}),
-    function: Flags.string({description: 'Function name (default: limg.json\'s "name"); at a repository\'s root, a function to deploy (repeat for more; default: all).', multiple: true, default: []}),
+    function: Flags.string({description: 'Function name (default: limg.json\'s "name"); at a repository\'s root, a function to deploy (repeat for more; default: all).', multiple: true}),
     jobs: Flags.integer({description: 'At a repository\'s root: deploy this many functions at once (default: the machine\'s cores).', min: 1}),
     arch: Flags.string({description: 'Architecture of the function (default: the last limg build\'s, else limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
     image: Flags.string({description: 'Local image to deploy (default: <name>:<arch>, as limg build tags it).'}),
@@ -69,15 +69,15 @@ At the root of a repository of functions, each function (or those --function nam
     }
     const repository = await findRepository(flags.dir)
     if (repository) {
-      return this.forFunctions(DEPLOY_WORDING, (onEvent) => deployFunctions(this.context, repository, {...request, functions: flags.function, ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.functionArn)
+      return this.forFunctions(DEPLOY_WORDING, (onEvent) => deployFunctions(this.context, repository, {...request, functions: flags.function ?? [], ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.functionArn)
     }
-    if (flags.function.length > 1) throw new InvalidInputError(`--function names the one Lambda function ${flags.dir} deploys to; it was given ${flags.function.length} times.`, 'Give it once, or run at a repository\'s root to deploy several functions.')
+    if ((flags.function?.length ?? 0) > 1) throw new InvalidInputError(`--function names the one Lambda function ${flags.dir} deploys to; it was given ${flags.function?.length} times.`, 'Give it once, or run at a repository\'s root to deploy several functions.')
     const view = this.jsonEnabled() ? undefined : new DeployProgressView(process.stderr, this.interactive)
     const asks = this.interactive && process.stdin.isTTY
     const result = await deploy(this.context, {
       ...request,
       dir: flags.dir,
-      ...(flags.function[0] === undefined ? {} : {functionName: flags.function[0]}),
+      ...(flags.function?.[0] === undefined ? {} : {functionName: flags.function[0]}),
       ...(asks
         ? {confirmRoleCreation: (plan: RolePlan) => confirm(`${plan.functionName} has no execution role. Create ${plan.roleName}, trusted by lambda.amazonaws.com, with only ${plan.policyArn} attached?`)}
         : {}),

@@ -4,8 +4,7 @@ import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
 import {PushProgressView} from '../ui/push-progress.js'
 import {push} from '../app/push.js'
 import {pushFunctions} from '../app/push-functions.js'
-import {type FunctionsResult, findRepository} from '../app/functions.js'
-import {InvalidInputError} from '../errors/index.js'
+import {type FunctionsResult, findRepository, notARepository} from '../app/functions.js'
 import type {PushResult} from '../push/push-to-ecr.js'
 import {PUSH_WORDING} from '../ui/functions-wording.js'
 
@@ -28,7 +27,7 @@ At the root of a repository of functions, each function's image (or those --func
 
   static override flags = {
     dir: Flags.string({description: 'Project directory, or a repository of functions.', default: '.'}),
-    function: Flags.string({description: 'At a repository\'s root: push this function (its limg.json name or folder); repeat for more (default: all).', multiple: true, default: []}),
+    function: Flags.string({description: 'At a repository\'s root: push this function (its limg.json name or folder); repeat for more (default: all).', multiple: true}),
     jobs: Flags.integer({description: 'At a repository\'s root: push this many functions at once (default: the machine\'s cores).', min: 1}),
     image: Flags.string({description: 'Local image to push (default: <name>:<arch>, as limg build tags it).'}),
     arch: Flags.string({description: 'Architecture of the function (default: limg.json\'s).', options: [...ARCHITECTURE_IDS]}),
@@ -54,9 +53,9 @@ At the root of a repository of functions, each function's image (or those --func
     }
     const repository = await findRepository(flags.dir)
     if (repository) {
-      return this.forFunctions(PUSH_WORDING, (onEvent) => pushFunctions(this.context, repository, {...request, functions: flags.function, ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.digestUri)
+      return this.forFunctions(PUSH_WORDING, (onEvent) => pushFunctions(this.context, repository, {...request, functions: flags.function ?? [], ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.digestUri)
     }
-    if (flags.function.length > 0) throw new InvalidInputError(`--function picks functions of a repository, but ${flags.dir} is one function's folder.`, 'Drop --function here, or run at the repository\'s root (its limg.json lists "functions").')
+    if (flags.function?.length) throw notARepository(flags.dir)
     const view = this.jsonEnabled() ? undefined : new PushProgressView(process.stderr, this.interactive)
     const result = await push(this.context, {...request, dir: flags.dir}, view ? (event) => view.handle(event) : undefined)
     view?.settle()

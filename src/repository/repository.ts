@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises'
-import {join, relative, resolve} from 'node:path'
+import {dirname, join, relative, resolve} from 'node:path'
 import {CONFIG_FILE} from '../config/load.js'
 import {InvalidInputError} from '../errors/index.js'
 import {matchFolders} from './folder-glob.js'
@@ -18,6 +18,8 @@ export interface Repository {
   root: string
   source: 'limg.json' | 'package.json workspaces' | 'pnpm-workspace.yaml'
   functions: RepositoryFunction[]
+  /** What is odd but not wrong: a glob that matches no function, a key of the root limg.json limg does not read. */
+  warnings: string[]
 }
 
 /**
@@ -34,7 +36,12 @@ export async function findRepository(dir: string): Promise<Repository | undefine
   const own = await readJson(join(root, CONFIG_FILE))
   if (own !== undefined) {
     if (!isObject(own) || !('functions' in own)) return undefined
-    return listed(root, 'limg.json', globsFrom(own.functions, join(root, CONFIG_FILE)), true)
+    const repository = await listed(root, 'limg.json', globsFrom(own.functions, join(root, CONFIG_FILE)), true)
+    const ignored = Object.keys(own).filter((key) => key !== 'functions' && key !== '$schema')
+    if (ignored.length > 0) {
+      repository?.warnings.push(`${join(root, CONFIG_FILE)}: ${ignored.map((key) => `"${key}"`).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} ignored: a repository's limg.json holds only "functions"; each function's settings go in its own limg.json.`)
+    }
+    return repository
   }
   const packageJson = await readJson(join(root, 'package.json'))
   const workspaces = isObject(packageJson) ? packageJson.workspaces : undefined
@@ -43,6 +50,36 @@ export async function findRepository(dir: string): Promise<Repository | undefine
   const pnpm = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8').catch(() => undefined)
   if (pnpm !== undefined) return listed(root, 'pnpm-workspace.yaml', pnpmPackages(pnpm), false)
   return undefined
+}
+
+/**
+ * Refuses a repository's root where a command works on one function, naming the folders to
+ * pass instead. A folder that is not a repository (or whose list does not load: the
+ * command's own loading says why) passes.
+ */
+export async function refuseRepositoryRoot(dir: string, command: string): Promise<void> {
+  const repository = await findRepository(dir).catch(() => undefined)
+  if (!repository) return
+  const paths = repository.functions.map((fn) => fn.path)
+  const listed = paths.length > 4 ? `${paths.slice(0, 4).join(', ')}, …` : paths.join(', ')
+  throw new InvalidInputError(
+    `${repository.root} is a repository of ${plural(paths.length, 'function')} (${listed}, from its ${repository.source}), and limg ${command} works on one.`,
+    `Pass --dir with its folder, such as \`limg ${command} --dir ${paths[0]}\`; limg build, push and deploy at the root act on all of them.`,
+  )
+}
+
+/** The repository `dir` is a function of, looking up from its parent; undefined when it is in none. */
+export async function enclosingRepository(dir: string): Promise<Repository | undefined> {
+  const folder = resolve(dir)
+  for (let current = dirname(folder); ; current = dirname(current)) {
+    const repository = await findRepository(current).catch(() => undefined)
+    if (repository?.functions.some((fn) => fn.dir === folder)) return repository
+    if (dirname(current) === current) return undefined
+  }
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
 /** The `--function` names (a function's limg.json name, or its folder) picked out, in the repository's order. */
@@ -65,6 +102,7 @@ export function selectFunctions(repository: Repository, wanted: readonly string[
 
 async function listed(root: string, source: Repository['source'], globs: string[], strict: boolean): Promise<Repository | undefined> {
   const functions: RepositoryFunction[] = []
+  const warnings: string[] = []
   for (const path of await matchFolders(root, globs)) {
     const config = await readJson(join(root, path, CONFIG_FILE))
     if (!isObject(config) || 'functions' in config) continue
@@ -88,11 +126,20 @@ async function listed(root: string, source: Repository['source'], globs: string[
       )
     }
   }
-  return {root, source, functions}
+  // A glob of its own matching no function is most likely a typo; the others still count.
+  const negations = globs.filter((glob) => glob.startsWith('!'))
+  for (const glob of globs.filter((g) => !g.startsWith('!'))) {
+    const matched = await matchFolders(root, [glob, ...negations])
+    if (!functions.some((fn) => matched.includes(fn.path))) warnings.push(`The ${source} glob "${glob}" matches no function folder (one holding a limg.json) in ${root}.`)
+  }
+  return {root, source, functions, warnings}
 }
 
 function globsFrom(value: unknown, file: string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((g) => typeof g === 'string' && g.trim() !== '')) {
+  if (Array.isArray(value) && value.length === 0) {
+    throw new InvalidInputError(`${file}: "functions" is an empty list.`, 'List the function folders as globs, such as "functions": ["functions/*"].')
+  }
+  if (!Array.isArray(value) || !value.every((g) => typeof g === 'string' && g.trim() !== '')) {
     throw new InvalidInputError(`${file}: "functions" must be a list of folder globs.`, 'Write it as "functions": ["functions/*"], each folder holding a function\'s limg.json.')
   }
   if (value.some((g: string) => g.split(/[\\/]/).includes('..') || g.startsWith('/'))) {

@@ -1,4 +1,5 @@
 import type {FunctionOutcome, FunctionsEvent, FunctionsResult} from '../app/functions.js'
+import {plural} from '../repository/repository.js'
 import {plainText} from '../util/terminal-text.js'
 import type {ProgressOutput} from './build-progress.js'
 
@@ -47,7 +48,9 @@ export class FunctionsProgressView<E, T> {
       case 'plan': {
         this.rows = event.functions.map((fn) => ({name: fn.name, state: 'queued', status: fn.waitsFor ? `waits for ${fn.waitsFor} (same dependencies)` : 'queued'}))
         this.width = Math.max(...this.rows.map((row) => row.name.length))
-        this.print(`${event.functions.length} functions, ${event.jobs} at a time`)
+        this.print(`${plural(event.functions.length, 'function')}, ${event.jobs} at a time`)
+        // On a terminal the waiting rows say it; in a log, once here.
+        if (!this.interactive) for (const fn of event.functions) if (fn.waitsFor) this.print(`${fn.name.padEnd(this.width)}  waits for ${fn.waitsFor} (same dependencies)`)
         if (this.interactive) {
           this.timer = setInterval(() => this.draw(), TICK_MS)
           this.timer.unref()
@@ -98,7 +101,8 @@ export class FunctionsProgressView<E, T> {
   }
 
   private print(line: string): void {
-    this.out.write(`${this.fit(line)}\n`)
+    // A log keeps whole lines; only a terminal's redrawn rows must fit its width.
+    this.out.write(`${this.interactive ? this.fit(line) : line}\n`)
   }
 
   private fit(text: string): string {
@@ -116,7 +120,7 @@ export function functionsSummary<T>(result: FunctionsResult<T>, wording: Functio
     if (!fn.ok) for (const detail of fn.error.details ?? []) lines.push(`    | ${plainText(detail)}`)
   }
   const failed = result.failed ? `, ${result.failed} failed` : ''
-  lines.push(`${result.functions.length} functions: ${result.succeeded} succeeded${failed}, in ${(result.durationMs / 1000).toFixed(1)}s (${result.jobs} at a time).`)
+  lines.push(`${plural(result.functions.length, 'function')}: ${result.succeeded} succeeded${failed}, in ${(result.durationMs / 1000).toFixed(1)}s (${result.jobs} at a time).`)
   return lines
 }
 

@@ -101,9 +101,21 @@ describe('a repository of six functions, built at its root', function () {
     const unknown = await limg(['build', '--function', 'nope'], root, {env: ENV})
     assert.equal(unknown.exitCode, 2)
     assert.match(unknown.stderr, /No function "nope" in .*\(shop-billing, shop-broken, shop-catalog, shop-orders, shop-reports, shop-search\)/)
-    const run = await limg(['run', '--detach'], root, {env: ENV})
-    assert.equal(run.exitCode, 2)
-    assert.match(run.stderr, /limg\.json lists the functions of a repository \("functions"\), not one function\. Run this in a function's folder/)
+    for (const command of [['run', '--detach'], ['invoke'], ['logs'], ['stop'], ['dockerfile']]) {
+      const run = await limg(command, root, {env: ENV})
+      assert.equal(run.exitCode, 2, `${command[0]}: ${run.stderr}`)
+      assert.match(run.stderr, new RegExp(`is a repository of 6 functions \\(functions/billing, functions/broken, functions/catalog, functions/orders, …, from its limg\\.json\\), and limg ${command[0]} works on one\\. Pass --dir with its folder, such as \`limg ${command[0]} --dir functions/billing\``))
+    }
+    // Not even --force turns the repository's list into one function's settings.
+    const before = await readFile(join(root, 'limg.json'), 'utf8')
+    const init = await limg(['init', '--yes', '--force'], root, {env: ENV})
+    assert.equal(init.exitCode, 2)
+    assert.match(init.stderr, /lists the functions of a repository; limg init there would replace that list, also with --force\. Create each function in a folder of its own, such as `limg init functions\/<name>`/)
+    assert.equal(await readFile(join(root, 'limg.json'), 'utf8'), before)
+    // In a function's folder, deploy's --function names the Lambda function: a sibling's name is refused.
+    const sibling = await limg(['deploy', '--function', 'shop-billing', '--region', 'eu-west-1'], join(root, 'functions/orders'), {env: ENV})
+    assert.equal(sibling.exitCode, 2)
+    assert.match(sibling.stderr, /--function shop-billing is another function of this repository \(functions\/billing\); here it would deploy this folder's image as that function/)
     const single = await limg(['build', '--function', 'x'], join(root, 'functions/orders'), {env: ENV})
     assert.equal(single.exitCode, 2)
     assert.match(single.stderr, /--function picks functions of a repository/)

@@ -3,7 +3,7 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {matchFolders} from '../../../src/repository/folder-glob.js'
-import {findRepository, pnpmPackages, selectFunctions} from '../../../src/repository/repository.js'
+import {enclosingRepository, findRepository, pnpmPackages, refuseRepositoryRoot, selectFunctions} from '../../../src/repository/repository.js'
 
 async function tree(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'limg-repo-'))
@@ -58,6 +58,8 @@ describe('a repository of functions', () => {
     await assert.rejects(findRepository(root), /inside the repository only/)
     await writeFile(join(root, 'limg.json'), JSON.stringify({functions: 'functions/*'}))
     await assert.rejects(findRepository(root), /must be a list of folder globs/)
+    await writeFile(join(root, 'limg.json'), JSON.stringify({functions: []}))
+    await assert.rejects(findRepository(root), /"functions" is an empty list/)
     await writeFile(join(root, 'limg.json'), JSON.stringify({functions: ['functions/*']}))
     await mkdir(join(root, 'functions/b'))
     await writeFile(join(root, 'functions/a/limg.json'), fn('same'))
@@ -82,5 +84,26 @@ describe('a repository of functions', () => {
   it('reads pnpm-workspace.yaml\'s packages in the flow form too', () => {
     assert.deepEqual(pnpmPackages("packages: ['a/*', \"b\"]\n"), ['a/*', 'b'])
     assert.deepEqual(pnpmPackages('catalog:\n  x: 1\n'), [])
+  })
+
+  it('warns about a glob that matches no function and root keys it ignores, beside the functions the others match', async () => {
+    root = await tree({'limg.json': JSON.stringify({functions: ['functions/*', 'servcies/*'], runtime: 'nodejs22.x'}), 'functions/a/limg.json': fn('a')})
+    const repository = (await findRepository(root))!
+    assert.deepEqual(repository.functions.map((f) => f.name), ['a'])
+    assert.equal(repository.warnings.length, 2)
+    assert.match(repository.warnings[0]!, /glob "servcies\/\*" matches no function folder/)
+    assert.match(repository.warnings[1]!, /"runtime" is ignored: a repository's limg\.json holds only "functions"/)
+  })
+
+  it('refuses a repository\'s root for one-function commands, naming the folders, and finds the repository a function is in', async () => {
+    root = await tree({'limg.json': JSON.stringify({functions: ['fns/*']}), 'fns/a/limg.json': fn('a'), 'fns/b/limg.json': fn('b')})
+    await assert.rejects(refuseRepositoryRoot(root, 'run'), (error: Error & {suggestion?: string}) => {
+      assert.match(error.message, /is a repository of 2 functions \(fns\/a, fns\/b, from its limg\.json\), and limg run works on one\./)
+      assert.match(String(error.suggestion), /Pass --dir with its folder, such as `limg run --dir fns\/a`/)
+      return true
+    })
+    await refuseRepositoryRoot(join(root, 'fns/a'), 'run')
+    assert.equal((await enclosingRepository(join(root, 'fns/b')))?.root, root)
+    assert.equal(await enclosingRepository(root), undefined)
   })
 })

@@ -17,6 +17,7 @@ describe('the progress of many functions', () => {
     view.stop()
     assert.equal(text, [
       '2 functions, 2 at a time',
+      'bill    waits for orders (same dependencies)',
       'orders  building',
       'orders  Step 1/2 FROM base',
       'orders  ✔ built orders:x86_64 (1.5s)',
