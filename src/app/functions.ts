@@ -34,7 +34,7 @@ export interface FunctionsResult<T> {
 
 /** What the progress view hears: the plan, then each function's start, its own events and its end. */
 export type FunctionsEvent<E, T> =
-  | {type: 'plan'; functions: Array<{name: string; path: string; waitsFor?: string}>; jobs: number}
+  | {type: 'plan'; functions: Array<{name: string; path: string; waitsFor?: string}>; jobs: number; source: Repository['source']}
   | {type: 'start'; name: string}
   | {type: 'event'; name: string; event: E}
   | {type: 'done'; outcome: FunctionOutcome<T>}
@@ -68,6 +68,7 @@ export async function forEachFunction<E, T>(
   onEvent({
     type: 'plan',
     jobs,
+    source: repository.source,
     functions: selected.map((fn, i) => {
       const first = keys[i] === undefined ? -1 : keys.indexOf(keys[i])
       return {name: fn.name, path: fn.path, ...(first >= 0 && first !== i ? {waitsFor: selected[first]!.name} : {})}

@@ -92,7 +92,7 @@ export function selectFunctions(repository: Repository, wanted: readonly string[
     if (!found) {
       throw new InvalidInputError(
         `No function "${want}" in ${repository.root} (${repository.functions.map((fn) => fn.name).join(', ')}).`,
-        'Name one of them with --function, by its limg.json name or its folder.',
+        'Name one of them with --function, by its limg.json name or its folder; a folder without a limg.json is not a function (`limg init <folder>` makes it one).',
       )
     }
     picked.add(found)

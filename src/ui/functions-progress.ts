@@ -48,7 +48,7 @@ export class FunctionsProgressView<E, T> {
       case 'plan': {
         this.rows = event.functions.map((fn) => ({name: fn.name, state: 'queued', status: fn.waitsFor ? `waits for ${fn.waitsFor} (same dependencies)` : 'queued'}))
         this.width = Math.max(...this.rows.map((row) => row.name.length))
-        this.print(`${plural(event.functions.length, 'function')}, ${event.jobs} at a time`)
+        this.print(`${plural(event.functions.length, 'function')} (from the ${event.source}), ${event.jobs} at a time`)
         // On a terminal the waiting rows say it; in a log, once here.
         if (!this.interactive) for (const fn of event.functions) if (fn.waitsFor) this.print(`${fn.name.padEnd(this.width)}  waits for ${fn.waitsFor} (same dependencies)`)
         if (this.interactive) {

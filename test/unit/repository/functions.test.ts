@@ -41,7 +41,7 @@ describe('one command for each function of a repository', () => {
     assert.ok(!failed.ok)
     assert.deepEqual(failed.error, {code: 'BUILD_FAILED', message: 'b does not build', exitCode: 4, suggestion: 'Fix b.', details: ['step 3 failed']})
     assert.deepEqual(warnings.sort(), ['a: odd', 'b: odd', 'c: odd'])
-    assert.deepEqual(events[0], {type: 'plan', jobs: 2, functions: [{name: 'a', path: 'fns/a'}, {name: 'b', path: 'fns/b'}, {name: 'c', path: 'fns/c'}]})
+    assert.deepEqual(events[0], {type: 'plan', jobs: 2, source: 'limg.json', functions: [{name: 'a', path: 'fns/a'}, {name: 'b', path: 'fns/b'}, {name: 'c', path: 'fns/c'}]})
     assert.equal(events.filter((e) => e.type === 'done').length, 3)
     assert.equal(functionsExitCode(result), 8)
   })
@@ -54,7 +54,7 @@ describe('one command for each function of a repository', () => {
       shareKey: async () => 'same',
     }, (event) => events.push(event))
     assert.deepEqual(result.functions.map((f) => f.name), ['a', 'c'])
-    assert.deepEqual(events[0], {type: 'plan', jobs: result.jobs, functions: [{name: 'a', path: 'fns/a'}, {name: 'c', path: 'fns/c', waitsFor: 'a'}]})
+    assert.deepEqual(events[0], {type: 'plan', jobs: result.jobs, source: 'limg.json', functions: [{name: 'a', path: 'fns/a'}, {name: 'c', path: 'fns/c', waitsFor: 'a'}]})
     assert.equal(functionsExitCode(result), 0)
   })
 

@@ -8,7 +8,7 @@ describe('the progress of many functions', () => {
   it('prints a line per change outside a terminal, led by the function\'s name', () => {
     let text = ''
     const view = new FunctionsProgressView({write: (t) => (text += t)}, false, WORDING, () => 0)
-    view.handle({type: 'plan', jobs: 2, functions: [{name: 'orders', path: 'f/orders'}, {name: 'bill', path: 'f/bill', waitsFor: 'orders'}]})
+    view.handle({type: 'plan', jobs: 2, source: 'limg.json', functions: [{name: 'orders', path: 'f/orders'}, {name: 'bill', path: 'f/bill', waitsFor: 'orders'}]})
     view.handle({type: 'start', name: 'orders'})
     view.handle({type: 'event', name: 'orders', event: 'Step 1/2 FROM base'})
     view.handle({type: 'event', name: 'orders', event: 'some output'})
@@ -16,7 +16,7 @@ describe('the progress of many functions', () => {
     view.handle({type: 'done', outcome: {name: 'bill', path: 'f/bill', ok: false, durationMs: 200, error: {code: 'BUILD_FAILED', message: 'no handler', exitCode: 4, suggestion: 'Fix it.'}}})
     view.stop()
     assert.equal(text, [
-      '2 functions, 2 at a time',
+      '2 functions (from the limg.json), 2 at a time',
       'bill    waits for orders (same dependencies)',
       'orders  building',
       'orders  Step 1/2 FROM base',
@@ -29,7 +29,7 @@ describe('the progress of many functions', () => {
   it('on a terminal redraws one line per function in place, waiting ones saying for whom', () => {
     let text = ''
     const view = new FunctionsProgressView({write: (t) => (text += t)}, true, WORDING, () => 0)
-    view.handle({type: 'plan', jobs: 1, functions: [{name: 'a', path: 'a'}, {name: 'b', path: 'b', waitsFor: 'a'}]})
+    view.handle({type: 'plan', jobs: 1, source: 'limg.json', functions: [{name: 'a', path: 'a'}, {name: 'b', path: 'b', waitsFor: 'a'}]})
     view.handle({type: 'start', name: 'a'})
     view.stop()
     assert.match(text, /· b {2}waits for a \(same dependencies\)/)
