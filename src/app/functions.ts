@@ -1,11 +1,10 @@
 import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
-import type {DockerClient} from '../docker/client.js'
-import type {ImageClient} from '../docker/images.js'
 import {EXIT_CODES, type ErrorDescription, InterruptedError, InvalidInputError, describeError} from '../errors/index.js'
 import {type Repository, type RepositoryFunction, findRepository, selectFunctions} from '../repository/repository.js'
 import {runJobs} from '../repository/schedule.js'
 import type {AppContext} from './context.js'
+import {sharedContext} from './shared-pulls.js'
 
 export {findRepository}
 export type {Repository, RepositoryFunction}
@@ -122,41 +121,6 @@ export function notARepository(dir: string): InvalidInputError {
 function jobCount(jobs: number | undefined, functions: number): number {
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new InvalidInputError(`--jobs must be a whole number of 1 or more, not ${jobs}.`, 'Pass --jobs 1 to work on one function at a time.')
   return Math.max(1, Math.min(jobs ?? availableParallelism(), functions))
-}
-
-/**
- * The context the functions share: one engine connection, and one pull of each base image
- * however many functions start from it at the same moment.
- */
-function sharedContext(context: AppContext): AppContext {
-  let docker: Promise<DockerClient> | undefined
-  return {
-    ...context,
-    docker: () => (docker ??= context.docker().then(withSharedPulls)),
-  }
-}
-
-function withSharedPulls(docker: DockerClient): DockerClient {
-  const pulls = new Map<string, Promise<void>>()
-  const images: ImageClient = new Proxy(docker.images, {
-    get(target, property, receiver) {
-      if (property !== 'pull') {
-        const value: unknown = Reflect.get(target, property, receiver)
-        return typeof value === 'function' ? value.bind(target) : value
-      }
-      const pull: ImageClient['pull'] = (ref, platform, onProgress, signal) => {
-        const key = `${ref}\n${platform}`
-        let running = pulls.get(key)
-        if (!running) {
-          running = target.pull(ref, platform, onProgress, signal).finally(() => pulls.delete(key))
-          pulls.set(key, running)
-        }
-        return running
-      }
-      return pull
-    },
-  })
-  return {target: docker.target, images, containers: docker.containers, ping: (signal) => docker.ping(signal)}
 }
 
 /**
