@@ -4,8 +4,7 @@ import {resolveConfig} from '../config/resolve.js'
 import {dependencyKey} from '../repository/dependency-key.js'
 import {type AnyBuildResult, type BuildRequest, build} from './build.js'
 import type {AppContext} from './context.js'
-import {type FunctionsEvent, type FunctionsRequest, type FunctionsResult, type Repository, forEachFunction, refuseSingleFlags} from './functions.js'
-import {selectFunctions} from '../repository/repository.js'
+import {type FunctionsEvent, type FunctionsRequest, type FunctionsResult, type Repository, forEachFunction} from './functions.js'
 
 export type BuildFunctionsEvent = FunctionsEvent<BuildProgressEvent, AnyBuildResult>
 
@@ -21,8 +20,6 @@ export async function buildFunctions(
   request: Omit<BuildRequest, 'dir'> & FunctionsRequest,
   onEvent?: (event: BuildFunctionsEvent) => void,
 ): Promise<FunctionsResult<AnyBuildResult>> {
-  const count = selectFunctions(repository, request.functions).length
-  refuseSingleFlags({tag: request.tag, dockerfile: request.dockerfile, output: request.output, repository: request.push?.repository}, count)
   const overrides = {
     ...(request.arch === undefined ? {} : {arch: request.arch}),
     ...(request.baseImage === undefined ? {} : {baseImage: request.baseImage}),
@@ -31,6 +28,7 @@ export async function buildFunctions(
   }
   return forEachFunction(context, repository, request, {
     run: (fn, fnContext, onBuildEvent) => build(fnContext, {...request, dir: fn.dir}, onBuildEvent),
+    oneFunctionFlags: {tag: request.tag, dockerfile: request.dockerfile, output: request.output, repository: request.push?.repository},
     async shareKey(fn, fnContext) {
       // A limg.json that does not load shares nothing; its build says what is wrong with it.
       const config = await loadProjectConfig(fn.dir).then((c) => resolveConfig(c, overrides, fnContext.env), () => undefined)

@@ -1,9 +1,8 @@
 import type {DeployEvent} from '../deploy/events.js'
 import type {DeployResult} from '../deploy/deploy.js'
-import {selectFunctions} from '../repository/repository.js'
 import type {AppContext} from './context.js'
 import {type DeployRequest, deploy} from './deploy.js'
-import {type FunctionsEvent, type FunctionsRequest, type FunctionsResult, type Repository, forEachFunction, refuseSingleFlags} from './functions.js'
+import {type FunctionsEvent, type FunctionsRequest, type FunctionsResult, type Repository, forEachFunction} from './functions.js'
 
 /**
  * `limg deploy` at a repository's root: each selected function to its own Lambda function,
@@ -16,6 +15,8 @@ export function deployFunctions(
   request: Omit<DeployRequest, 'dir' | 'functionName' | 'confirmRoleCreation'> & FunctionsRequest,
   onEvent?: (event: FunctionsEvent<DeployEvent, DeployResult>) => void,
 ): Promise<FunctionsResult<DeployResult>> {
-  refuseSingleFlags({image: request.image, repository: request.repository, tag: request.tag}, selectFunctions(repository, request.functions).length)
-  return forEachFunction(context, repository, request, {run: (fn, fnContext, onDeployEvent) => deploy(fnContext, {...request, dir: fn.dir}, onDeployEvent)}, onEvent)
+  return forEachFunction(context, repository, request, {
+    run: (fn, fnContext, onDeployEvent) => deploy(fnContext, {...request, dir: fn.dir}, onDeployEvent),
+    oneFunctionFlags: {image: request.image, repository: request.repository, tag: request.tag},
+  }, onEvent)
 }

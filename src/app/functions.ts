@@ -43,6 +43,8 @@ export interface PerFunction<E, T> {
   run(fn: RepositoryFunction, context: AppContext, onEvent: (event: E) => void): Promise<T>
   /** Functions with one key share what the first of them makes (see runJobs). */
   shareKey?(fn: RepositoryFunction, context: AppContext): Promise<string | undefined>
+  /** The command's flags that name one image, file or name (`tag: '--tag' value`): refused for more than one function. */
+  oneFunctionFlags?: Record<string, unknown>
 }
 
 /**
@@ -60,6 +62,7 @@ export async function forEachFunction<E, T>(
   const started = Date.now()
   for (const warning of repository.warnings) context.warn(warning)
   const selected = selectFunctions(repository, request.functions)
+  refuseSingleFlags(work.oneFunctionFlags ?? {}, selected.length)
   const jobs = jobCount(request.jobs, selected.length)
   const shared = sharedContext(context)
   const contexts = selected.map((fn) => ({...shared, warn: (message: string) => context.warn(`${fn.name}: ${message}`)}))
@@ -102,7 +105,7 @@ export async function forEachFunction<E, T>(
 }
 
 /** Flags that name one image, file or name, which cannot apply to several functions at once. */
-export function refuseSingleFlags(flags: Record<string, unknown>, count: number): void {
+function refuseSingleFlags(flags: Record<string, unknown>, count: number): void {
   if (count <= 1) return
   const given = Object.entries(flags).find(([, value]) => value !== undefined)
   if (given) {

@@ -1,8 +1,7 @@
 import type {PushEvent} from '../push/events.js'
 import type {PushResult} from '../push/push-to-ecr.js'
-import {selectFunctions} from '../repository/repository.js'
 import type {AppContext} from './context.js'
-import {type FunctionsEvent, type FunctionsRequest, type FunctionsResult, type Repository, forEachFunction, refuseSingleFlags} from './functions.js'
+import {type FunctionsEvent, type FunctionsRequest, type FunctionsResult, type Repository, forEachFunction} from './functions.js'
 import {type PushRequest, push} from './push.js'
 
 /** `limg push` at a repository's root: each selected function's image to its own ECR repository, in parallel. */
@@ -12,6 +11,8 @@ export function pushFunctions(
   request: Omit<PushRequest, 'dir'> & FunctionsRequest,
   onEvent?: (event: FunctionsEvent<PushEvent, PushResult>) => void,
 ): Promise<FunctionsResult<PushResult>> {
-  refuseSingleFlags({image: request.image, repository: request.repository, tag: request.tag}, selectFunctions(repository, request.functions).length)
-  return forEachFunction(context, repository, request, {run: (fn, fnContext, onPushEvent) => push(fnContext, {...request, dir: fn.dir}, onPushEvent)}, onEvent)
+  return forEachFunction(context, repository, request, {
+    run: (fn, fnContext, onPushEvent) => push(fnContext, {...request, dir: fn.dir}, onPushEvent),
+    oneFunctionFlags: {image: request.image, repository: request.repository, tag: request.tag},
+  }, onEvent)
 }
