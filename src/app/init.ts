@@ -1,9 +1,7 @@
-import {readFile} from 'node:fs/promises'
-import {join, resolve} from 'node:path'
-import {CONFIG_FILE} from '../config/load.js'
+import {resolve} from 'node:path'
 import {InvalidInputError} from '../errors/index.js'
 import {type Ask, type InitOptions, type InitResult, initProject} from '../project/init.js'
-import {findRepository} from '../repository/repository.js'
+import {findRepository, hasFunctionsListing} from '../repository/repository.js'
 import type {AppContext} from './context.js'
 
 export type InitRequest = Omit<InitOptions, 'signal'>
@@ -16,8 +14,7 @@ export async function init(context: AppContext, request: InitRequest, ask?: Ask)
 
 /** Not even --force replaces a repository's list of functions with one function's settings. */
 async function refuseRepositoryListing(dir: string): Promise<void> {
-  const text = await readFile(join(dir, CONFIG_FILE), 'utf8').catch(() => '')
-  if (!/"functions"\s*:/.test(text)) return
+  if (!(await hasFunctionsListing(dir))) return
   const repository = await findRepository(dir).catch(() => undefined)
   const example = repository?.functions[0]?.path.split('/').slice(0, -1).join('/') || 'functions'
   throw new InvalidInputError(

@@ -11,6 +11,11 @@ export interface LoadOptions {
   onWarning?: (message: string) => void
 }
 
+/** A limg.json that lists a repository's functions (`"functions": [globs]`) instead of describing one. */
+export function listsFunctions(raw: unknown): raw is Record<string, unknown> & {functions: unknown} {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'functions' in raw
+}
+
 /** Reads and validates `<dir>/limg.json`. */
 export async function loadProjectConfig(dir: string, options: LoadOptions = {}): Promise<ProjectConfig> {
   const file = join(dir, CONFIG_FILE)
@@ -28,7 +33,7 @@ export async function loadProjectConfig(dir: string, options: LoadOptions = {}):
   } catch (error) {
     throw new InvalidInputError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the file or run `limg init --force`.', {cause: error})
   }
-  if (typeof raw === 'object' && raw !== null && 'functions' in raw) {
+  if (listsFunctions(raw)) {
     throw new InvalidInputError(
       `${file} lists the functions of a repository ("functions"), not one function.`,
       'Run this in a function\'s folder (--dir functions/<name>); limg build, push and deploy at the root act on all of them.',

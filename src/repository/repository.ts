@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {dirname, join, relative, resolve} from 'node:path'
-import {CONFIG_FILE} from '../config/load.js'
+import {CONFIG_FILE, listsFunctions} from '../config/load.js'
 import {InvalidInputError} from '../errors/index.js'
 import {matchFolders} from './folder-glob.js'
 
@@ -35,7 +35,7 @@ export async function findRepository(dir: string): Promise<Repository | undefine
   const root = resolve(dir)
   const own = await readJson(join(root, CONFIG_FILE))
   if (own !== undefined) {
-    if (!isObject(own) || !('functions' in own)) return undefined
+    if (!listsFunctions(own)) return undefined
     const repository = await listed(root, 'limg.json', globsFrom(own.functions, join(root, CONFIG_FILE)), true)
     const ignored = Object.keys(own).filter((key) => key !== 'functions' && key !== '$schema')
     if (ignored.length > 0) {
@@ -82,6 +82,18 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
+/** Whether `dir`'s limg.json lists functions, whether or not that list loads. */
+export async function hasFunctionsListing(dir: string): Promise<boolean> {
+  const text = await readFile(join(resolve(dir), CONFIG_FILE), 'utf8').catch(() => undefined)
+  if (text === undefined) return false
+  try {
+    return listsFunctions(JSON.parse(text.replace(/^\uFEFF/, '')))
+  } catch {
+    // A list with a typo in it is still the user's list: nothing may write over it.
+    return /"functions"\s*:/.test(text)
+  }
+}
+
 /** The `--function` names (a function's limg.json name, or its folder) picked out, in the repository's order. */
 export function selectFunctions(repository: Repository, wanted: readonly string[]): RepositoryFunction[] {
   if (wanted.length === 0) return repository.functions
@@ -105,7 +117,7 @@ async function listed(root: string, source: Repository['source'], globs: string[
   const warnings: string[] = []
   for (const path of await matchFolders(root, globs)) {
     const config = await readJson(join(root, path, CONFIG_FILE))
-    if (!isObject(config) || 'functions' in config) continue
+    if (!isObject(config) || listsFunctions(config)) continue
     const dir = join(root, path)
     functions.push({name: typeof config.name === 'string' ? config.name : path, dir, path: relative(root, dir).split('\\').join('/')})
   }
