@@ -1,11 +1,11 @@
 import {Command, Errors} from '@oclif/core'
 import {type AppContext, createContext} from '../app/context.js'
-import {InterruptedError, InvalidInputError, LimgError, type StopSignal} from '../errors/index.js'
+import {InterruptedError, InvalidInputError, LimgError, type StopSignal, describeError} from '../errors/index.js'
 import type {FunctionsEvent, FunctionsResult} from '../app/functions.js'
 import {functionsExitCode} from '../app/functions.js'
 import {FunctionsProgressView, type FunctionsWording, functionsSummary} from '../ui/functions-progress.js'
 import {isInteractive} from '../ui/terminal.js'
-import {writeError} from './error-output.js'
+import {type ErrorReport, writeError} from './error-output.js'
 import {claimStopSignals} from './process-edge.js'
 
 export type {ErrorJson} from './error-output.js'
@@ -109,14 +109,13 @@ export abstract class LimgCommand<T extends object> extends Command {
     // Whatever fails while the command line is parsed is bad input, also a flag's own check
     // (`--rie` must exist), which oclif throws as a plain Error.
     else if (!this.parsed && !(err instanceof LimgError) && !(err instanceof Errors.CLIError)) err = new InvalidInputError(err.message, undefined, {cause: err})
-    const limg = err instanceof LimgError ? err : undefined
-    const exitCode = limg?.exitCode ?? err.oclif?.exit ?? err.exitCode ?? 1
-    const code = limg?.code ?? (err instanceof Errors.CLIError ? 'INVALID_INPUT' : 'UNEXPECTED')
-    const message = limg || err instanceof Errors.CLIError ? err.message : `Unexpected failure: ${err.message || err.name}`
-    const suggestion = limg?.suggestion ?? (limg || err instanceof Errors.CLIError ? undefined : 'Run again with LIMG_DEBUG=1 for the details.')
-    writeError({code, message, exitCode, ...(suggestion ? {suggestion} : {}), ...(limg?.details.length ? {details: limg.details} : {})}, this.jsonEnabled())
+    // oclif's own errors (a flag it refused) are bad input in its words; other errors keep an exit code they carry.
+    const exitCode = err.oclif?.exit ?? err.exitCode ?? 1
+    const report: ErrorReport =
+      err instanceof LimgError ? describeError(err) : err instanceof Errors.CLIError ? {code: 'INVALID_INPUT', message: err.message, exitCode} : {...describeError(err), exitCode}
+    writeError(report, this.jsonEnabled())
     if (process.env.LIMG_DEBUG && !this.jsonEnabled()) process.stderr.write(`${describeCauses(err)}\n`)
-    this.exit(exitCode)
+    this.exit(report.exitCode)
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {

@@ -1,3 +1,4 @@
+import type {ErrorDescription} from '../errors/index.js'
 import {plainText} from '../util/terminal-text.js'
 
 /** An error as limg prints it: `--json` gives this object on stdout. */
@@ -5,13 +6,7 @@ export interface ErrorJson {
   error: {code: string; message: string; suggestion?: string; details?: string[]; exitCode: number}
 }
 
-export interface ErrorReport {
-  code: string
-  message: string
-  exitCode: number
-  suggestion?: string
-  details?: string[]
-}
+export type ErrorReport = ErrorDescription
 
 /**
  * One error, printed once at the edge: one line on stderr (`Error: <message> <suggestion>`,

@@ -1,4 +1,4 @@
-import {InterruptedError, SIGNAL_EXIT_CODES, type StopSignal} from '../errors/index.js'
+import {InterruptedError, SIGNAL_EXIT_CODES, type StopSignal, describeError} from '../errors/index.js'
 import {type ErrorReport, wantsJson, writeError} from './error-output.js'
 
 export const STOP_SIGNALS = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]
@@ -65,7 +65,7 @@ export class ProcessEdge {
       return
     }
     const interrupted = new InterruptedError(signal, `Interrupted (${signal}) while limg was starting; nothing had been started.`)
-    this.report({code: interrupted.code, message: interrupted.message, exitCode: interrupted.exitCode})
+    this.report(describeError(interrupted))
     this.proc.exit(interrupted.exitCode)
   }
 
@@ -84,13 +84,7 @@ export class ProcessEdge {
   }
 
   private unexpected(error: unknown): never {
-    const message = error instanceof Error ? error.message : String(error)
-    this.report({
-      code: 'UNEXPECTED',
-      message: `Unexpected failure: ${message || (error as Error)?.name || 'unknown error'}`,
-      suggestion: 'Run again with LIMG_DEBUG=1 for the details.',
-      exitCode: 1,
-    })
+    this.report(describeError(error))
     if (this.proc.env.LIMG_DEBUG && error instanceof Error) this.proc.stderr.write(`${error.stack ?? error.message}\n`)
     return this.proc.exit(1)
   }

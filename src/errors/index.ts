@@ -125,7 +125,10 @@ export const EXIT_CODES = {
   terminated: SIGNAL_EXIT_CODES.SIGTERM,
 } as const
 
-/** An error as a result records it: a function of many that failed, beside the others that did not. */
+/**
+ * An error as limg reports it: printed at the edge (src/cli/error-output.ts), or recorded in
+ * a result beside others that did not fail (a function of many).
+ */
 export interface ErrorDescription {
   code: string
   message: string
@@ -139,5 +142,5 @@ export function describeError(error: unknown): ErrorDescription {
     return {code: error.code, message: error.message, exitCode: error.exitCode, ...(error.suggestion ? {suggestion: error.suggestion} : {}), ...(error.details.length ? {details: error.details} : {})}
   }
   const message = error instanceof Error ? error.message || error.name : String(error)
-  return {code: 'UNEXPECTED', message: `Unexpected failure: ${message}`, exitCode: EXIT_CODES.failure, suggestion: 'Run again with LIMG_DEBUG=1 for the details.'}
+  return {code: 'UNEXPECTED', message: `Unexpected failure: ${message || 'unknown error'}`, exitCode: EXIT_CODES.failure, suggestion: 'Run again with LIMG_DEBUG=1 for the details.'}
 }
