@@ -1,8 +1,7 @@
 import type {ContainerClient, ContainerInfo} from '../docker/containers.js'
-import {LocalRunError} from '../errors/index.js'
 import type {LogLine} from '../docker/streams.js'
 import {LOOPBACK, type EmulatorAddress} from '../run/emulator.js'
-import {containerOnPort, endpointHost, endpointPort, projectContainer, runningContainers} from '../run/find.js'
+import {containerOnPort, emulatorAddress, endpointHost, projectContainer, runningContainers} from '../run/find.js'
 import {throwIfAborted} from '../util/abort.js'
 import {sleep} from '../util/sleep.js'
 import {LABEL} from '../run/labels.js'
@@ -84,9 +83,7 @@ async function invokeFreeInstance(engine: ContainerClient, instances: ContainerI
       const release = await tryInvokeLock(invokeKey(info.id, 0), lock)
       if (!release) continue
       try {
-        const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
-        if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
-        const target: EmulatorAddress = {host: endpointHost(info.labels[LABEL.endpoint]) ?? LOOPBACK, port}
+        const target = emulatorAddress(info)
         await waitUntilReady(engine, target, {timeoutMs: request.readyTimeoutMs ?? 30_000, container: info.id, ...(request.signal ? {signal: request.signal} : {})})
         return await invokeNow(engine, info.id, target, request)
       } finally {
@@ -105,10 +102,7 @@ async function resolveTarget(engine: ContainerClient, request: InvokeRequest, ru
     return {port: request.port, host: endpointHost(info?.labels[LABEL.endpoint]) ?? LOOPBACK, ...(info ? {container: info.id} : {})}
   }
   const info = await projectContainer(engine, request.dir, running)
-  // The endpoint label names the emulator's port, also when the container publishes others (a debugger's).
-  const port = endpointPort(info.labels[LABEL.endpoint]) ?? info.hostPort
-  if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
-  return {container: info.id, host: endpointHost(info.labels[LABEL.endpoint]) ?? LOOPBACK, port}
+  return {container: info.id, ...emulatorAddress(info)}
 }
 
 async function invokeNow(engine: ContainerClient, container: string | undefined, target: EmulatorAddress, request: InvokeRequest): Promise<InvokeReport> {

@@ -2,6 +2,7 @@ import type {ContainerClient, ContainerInfo} from '../docker/containers.js'
 import {LocalRunError} from '../errors/index.js'
 import {LABEL, projectLabels} from './labels.js'
 import {whyStopped} from './stopped.js'
+import {type EmulatorAddress, LOOPBACK} from './emulator.js'
 
 /** This project's running function containers, newest first. */
 export async function runningContainers(engine: ContainerClient, dir: string): Promise<ContainerInfo[]> {
@@ -39,6 +40,18 @@ export async function containerOnPort(engine: ContainerClient, port: number): Pr
     if (endpointPort(row.labels[LABEL.endpoint]) === port) return engine.inspect(row.id)
   }
   return undefined
+}
+
+/**
+ * Where a function container's emulator is reached: the host and port its endpoint label
+ * names (the label names the emulator's port also when the container publishes others, a
+ * debugger's), else the loopback and the port it publishes.
+ */
+export function emulatorAddress(info: ContainerInfo): EmulatorAddress {
+  const endpoint = info.labels[LABEL.endpoint]
+  const port = endpointPort(endpoint) ?? info.hostPort
+  if (!port) throw new LocalRunError(`The container ${info.name} publishes no port.`, 'Stop it with `limg stop` and start it again with `limg run`.')
+  return {host: endpointHost(endpoint) ?? LOOPBACK, port}
 }
 
 /** The address a container's endpoint label names: the loopback, or a remote engine's host. */
