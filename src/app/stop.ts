@@ -6,7 +6,8 @@ import {refuseRepositoryRoot} from '../repository/repository.js'
 /** `limg stop`: every container limg started for the project, stopped and removed. */
 export async function stop(context: AppContext, request: {dir: string}): Promise<{stopped: string[]}> {
   // The signal only ends the wait for the engine to answer: once it has, stopping is the cleanup itself.
-  await refuseRepositoryRoot(resolve(request.dir), 'stop')
+  const dir = resolve(request.dir)
+  await refuseRepositoryRoot(dir, 'stop')
   const docker = await context.docker()
-  return stopProject(docker.containers, resolve(request.dir))
+  return stopProject(docker.containers, dir)
 }

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {request as httpRequest} from 'node:http'
 import {request as httpsRequest} from 'node:https'
+import {connect} from 'node:net'
 import {execa} from 'execa'
 
 /** What the test engines (a private dockerd, a remote one, a Podman service) share. */
@@ -38,4 +39,17 @@ export async function ip(args: string[]): Promise<void> {
 export async function unmountUnder(dir: string): Promise<void> {
   const mounts = (await execa('findmnt', ['-rn', '-o', 'TARGET'], {reject: false})).stdout.split('\n').filter((m) => m.startsWith(`${dir}/`))
   for (const mount of mounts.sort().reverse()) await execa('umount', ['-l', mount], {reject: false})
+}
+
+/** Whether anything accepts a TCP connection at host:port (a bound time out, refused or reset: no). */
+export function listening(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({host, port, timeout: timeoutMs}, () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.on('timeout', () => socket.destroy())
+    socket.on('error', () => resolve(false))
+    socket.on('close', () => resolve(false))
+  })
 }

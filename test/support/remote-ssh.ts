@@ -1,8 +1,8 @@
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
-import {connect} from 'node:net'
 import {join} from 'node:path'
 import {type ResultPromise, execa} from 'execa'
 import {cacheRoot} from '../../src/util/cache-root.js'
+import {listening} from './engine-process.js'
 import type {RemoteEngine} from './remote-engine.js'
 
 const READY_WAIT_MS = 30_000
@@ -63,7 +63,7 @@ export async function startRemoteSsh(engine: RemoteEngine): Promise<RemoteSsh> {
     processes.push(execa('nsenter', [`--net=/run/netns/${engine.namespace}`, '/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config')], {reject: false, stdin: 'ignore', stdout: {file: join(dir, 'sshd.log'), append: true}, stderr: {file: join(dir, 'sshd.log'), append: true}}))
     const agentSocket = join(dir, 'agent.sock')
     processes.push(execa('ssh-agent', ['-D', '-a', agentSocket], {reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore'}))
-    await waitFor(() => answers(engine.address, 22), `sshd at ${engine.address}:22 (see ${join(dir, 'sshd.log')})`)
+    await waitFor(() => listening(engine.address, 22, 1000), `sshd at ${engine.address}:22 (see ${join(dir, 'sshd.log')})`)
     await waitFor(async () => (await execa('ssh-add', [join(dir, 'client_key')], {env: {SSH_AUTH_SOCK: agentSocket}, reject: false})).exitCode === 0, `the SSH agent at ${agentSocket}`)
     const home = join(dir, 'home')
     await mkdir(join(home, '.ssh'), {recursive: true, mode: 0o700})
@@ -84,15 +84,4 @@ async function waitFor(ready: () => Promise<boolean>, what: string): Promise<voi
     if (Date.now() > deadline) throw new Error(`${what} did not come up within ${READY_WAIT_MS} ms.`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-}
-
-function answers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({host, port, timeout: 1000}, () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.on('timeout', () => socket.destroy())
-    socket.on('error', () => resolve(false))
-  })
 }

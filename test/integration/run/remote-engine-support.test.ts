@@ -3,10 +3,10 @@ import {randomInt} from 'node:crypto'
 import {access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {request as httpRequest} from 'node:http'
 import {request as httpsRequest} from 'node:https'
-import {connect} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa} from 'execa'
+import {listening} from '../../support/engine-process.js'
 import {type RemoteEngine, remoteEngineUnavailable, startRemoteEngine} from '../../support/remote-engine.js'
 import {RUN_ID, TEST_LABEL} from './support/fixture.js'
 
@@ -25,19 +25,6 @@ function get(url: string, tls?: {ca: Buffer; cert?: Buffer; key?: Buffer}): Prom
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 5 s`)))
     req.on('error', reject)
     req.end()
-  })
-}
-
-/** Whether anything accepts a TCP connection at host:port. */
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({host, port, timeout: 2000}, () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.on('timeout', () => socket.destroy())
-    socket.on('error', () => resolve(false))
-    socket.on('close', () => resolve(false))
   })
 }
 
