@@ -37,7 +37,9 @@ if (argv.length === 1 && argv[0] === '--version') {
   // The root help to a pipe (scripts, editors) is the text oclif printed there at build
   // time (scripts/write-manifest.js); a terminal gets oclif's own, fitted to its width.
   process.stdout.write(readFileSync(ROOT_HELP, 'utf8').replace('%VERSION%', versionLine()))
-} else {
+} else if (!(await (await import('../dist/cli/fast-start.js')).fastStart(argv, new URL('../dist/flag-specs.json', import.meta.url), process))) {
+  // `invoke`, `build` and `push` with a plain command line have run above, without oclif;
+  // everything else, help and every command line oclif must judge, runs here.
   // oclif's run and flush rather than its execute, whose error handler prints what fails
   // outside a command (an unknown command) in oclif's own format, ignoring --json.
   const {flush, run} = await import('../dist/cli/oclif.js')

@@ -19,7 +19,8 @@ const entry = (file) => ({in: file, out: relative(src, file).replace(/\.ts$/, ''
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 await build({
   // The detached HTTP front door runs as a process of its own (src/front/detached.ts starts it).
-  entryPoints: [entry(join(src, 'cli', 'process-edge.ts')), entry(join(src, 'cli', 'oclif.ts')), entry(join(src, 'front', 'daemon.ts')), ...commands.map(entry)],
+  // The hot commands start without oclif (src/cli/fast-start.ts).
+  entryPoints: [entry(join(src, 'cli', 'process-edge.ts')), entry(join(src, 'cli', 'oclif.ts')), entry(join(src, 'cli', 'fast-start.ts')), entry(join(src, 'front', 'daemon.ts')), ...commands.map(entry)],
   outdir: join(root, 'dist'),
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

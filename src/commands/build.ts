@@ -1,11 +1,9 @@
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
+import {runBuild} from '../cli/bodies/build.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
-import {type AnyBuildResult, build} from '../app/build.js'
-import {buildFunctions} from '../app/build-functions.js'
-import {type FunctionsResult, findRepository, notARepository} from '../app/functions.js'
-import {BUILD_WORDING} from '../ui/functions-wording.js'
-import {BuildProgressRenderer} from '../ui/build-progress.js'
+import type {AnyBuildResult} from '../app/build.js'
+import type {FunctionsResult} from '../app/functions.js'
 
 export default class Build extends LimgCommand<AnyBuildResult | FunctionsResult<AnyBuildResult>> {
   static override summary = 'Build the function\'s container image for x86_64 or arm64.'
@@ -53,41 +51,6 @@ At the root of a repository of functions (a limg.json listing "functions" folder
 
   public async run(): Promise<AnyBuildResult | FunctionsResult<AnyBuildResult>> {
     const {flags} = await this.parse(Build)
-    const request = {
-      noCache: flags['no-cache'],
-      ...(flags.arch === undefined ? {} : {arch: flags.arch}),
-      ...(flags['base-image'] === undefined ? {} : {baseImage: flags['base-image']}),
-      ...(flags['ca-cert'] === undefined ? {} : {caCert: flags['ca-cert']}),
-      ...(flags.dockerfile === undefined ? {} : {dockerfile: flags.dockerfile}),
-      ...(flags.tag === undefined ? {} : {tag: flags.tag}),
-      ...(flags.builder === undefined ? {} : {builder: flags.builder}),
-      ...(flags.output === undefined ? {} : {output: flags.output}),
-      ...(flags.push
-        ? {push: {createRepository: flags['create-repository'], ...(flags.repository ? {repository: flags.repository} : {}), ...(flags.region ? {region: flags.region} : {}), ...(flags.profile ? {profile: flags.profile} : {})}}
-        : {}),
-    }
-    const repository = await findRepository(flags.dir)
-    if (repository) {
-      return this.forFunctions(BUILD_WORDING, (onEvent) => buildFunctions(this.context, repository, {...request, functions: flags.function ?? [], ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.builder === 'direct' ? (result.push?.digestUri ?? result.image) : result.image)
-    }
-    if (flags.function?.length) throw notARepository(flags.dir)
-    const view = this.jsonEnabled() ? undefined : new BuildProgressRenderer(process.stderr, this.interactive, Date.now, () => process.stderr.columns || 80)
-    let result: AnyBuildResult
-    try {
-      result = await build(this.context, {...request, dir: flags.dir}, view?.handle)
-    } finally {
-      view?.stop()
-    }
-    for (const warning of result.warnings) this.addWarning(warning)
-    const size = (result.sizeBytes / 1024 ** 2).toFixed(1)
-    if (result.builder === 'direct') {
-      const where = result.push ? `pushed ${result.push.digestUri}, ${(result.push.bytesUploaded / 1024).toFixed(1)} KiB uploaded` : result.output ? `written to ${result.output}` : 'loaded into the engine'
-      this.note(`Built ${result.image} (${result.architecture}, ${size} MB compressed, ${result.digest}) in ${(result.durationMs / 1000).toFixed(1)}s without an engine: ${result.steps} layers of limg's, ${result.cachedSteps} from cache; ${where}.`)
-      this.log(result.push?.digestUri ?? result.image)
-    } else {
-      this.note(`Built ${result.image} (${result.architecture}, ${size} MB) in ${(result.durationMs / 1000).toFixed(1)}s: ${result.steps} steps, ${result.cachedSteps} from cache.`)
-      this.log(result.image)
-    }
-    return this.withWarnings({...result, warnings: []})
+    return runBuild(this.shell, flags)
   }
 }

@@ -1,12 +1,9 @@
 import {Flags} from '@oclif/core'
 import {LimgCommand} from '../cli/base-command.js'
+import {runPush} from '../cli/bodies/push.js'
 import {ARCHITECTURE_IDS} from '../catalog/runtimes.js'
-import {PushProgressView} from '../ui/push-progress.js'
-import {push} from '../app/push.js'
-import {pushFunctions} from '../app/push-functions.js'
-import {type FunctionsResult, findRepository, notARepository} from '../app/functions.js'
+import type {FunctionsResult} from '../app/functions.js'
 import type {PushResult} from '../push/push-to-ecr.js'
-import {PUSH_WORDING} from '../ui/functions-wording.js'
 
 export default class Push extends LimgCommand<PushResult | FunctionsResult<PushResult>> {
   static override summary = 'Push the function\'s image to Amazon ECR, checked to be one Lambda accepts.'
@@ -41,29 +38,6 @@ At the root of a repository of functions, each function's image (or those --func
 
   public async run(): Promise<PushResult | FunctionsResult<PushResult>> {
     const {flags} = await this.parse(Push)
-    const request = {
-      createRepository: flags['create-repository'],
-      ...(flags.image === undefined ? {} : {image: flags.image}),
-      ...(flags.arch === undefined ? {} : {arch: flags.arch}),
-      ...(flags.repository === undefined ? {} : {repository: flags.repository}),
-      ...(flags.tag === undefined ? {} : {tag: flags.tag}),
-      ...(flags.region === undefined ? {} : {region: flags.region}),
-      ...(flags.profile === undefined ? {} : {profile: flags.profile}),
-      ...(flags['max-images'] === undefined ? {} : {maxImages: flags['max-images']}),
-    }
-    const repository = await findRepository(flags.dir)
-    if (repository) {
-      return this.forFunctions(PUSH_WORDING, (onEvent) => pushFunctions(this.context, repository, {...request, functions: flags.function ?? [], ...(flags.jobs === undefined ? {} : {jobs: flags.jobs})}, onEvent), (result) => result.digestUri)
-    }
-    if (flags.function?.length) throw notARepository(flags.dir)
-    const view = this.jsonEnabled() ? undefined : new PushProgressView(process.stderr, this.interactive)
-    const result = await push(this.context, {...request, dir: flags.dir}, view ? (event) => view.handle(event) : undefined)
-    view?.settle()
-    for (const warning of result.warnings) this.addWarning(warning)
-    const what = result.alreadyPushed ? 'Already in ECR' : `Pushed (${result.layers.pushed} layers uploaded, ${result.layers.existing} already there)`
-    this.note(`${what}: ${result.imageUri}`)
-    this.note(`${result.mediaType}, ${result.architecture}`)
-    this.log(result.digestUri)
-    return this.withWarnings({...result, warnings: []})
+    return runPush(this.shell, flags)
   }
 }
