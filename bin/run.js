@@ -29,6 +29,17 @@ const versionLine = () => {
   return `limg/${version} ${process.platform}-${process.arch} node-${process.version}`
 }
 
+/**
+ * `invoke`, `build` and `push` (the commands with a bundle in dist/fast/) with a plain command
+ * line run without oclif (src/cli/fast-start.ts); false when this one is left to oclif.
+ */
+async function fastStart() {
+  const bundle = /^[a-z]+$/.test(argv[0] ?? '') ? new URL(`../dist/fast/${argv[0]}.js`, import.meta.url) : undefined
+  if (!bundle || process.env.LIMG_FAST_START === '0' || !existsSync(bundle)) return false
+  const {fastStart, body} = await import(bundle.href)
+  return fastStart(argv, new URL('../dist/flag-specs.json', import.meta.url), body)
+}
+
 if (argv.length === 1 && argv[0] === '--version') {
   // Answered without loading oclif: scripts call `limg --version` often, and oclif's start-up
   // costs more than the rest of this answer.
@@ -37,9 +48,9 @@ if (argv.length === 1 && argv[0] === '--version') {
   // The root help to a pipe (scripts, editors) is the text oclif printed there at build
   // time (scripts/write-manifest.js); a terminal gets oclif's own, fitted to its width.
   process.stdout.write(readFileSync(ROOT_HELP, 'utf8').replace('%VERSION%', versionLine()))
-} else if (!(await (await import('../dist/cli/fast-start.js')).fastStart(argv, new URL('../dist/flag-specs.json', import.meta.url), process))) {
-  // `invoke`, `build` and `push` with a plain command line have run above, without oclif;
-  // everything else, help and every command line oclif must judge, runs here.
+} else if (!(await fastStart())) {
+  // Everything but a hot command with a plain command line runs here (help, every command
+  // line oclif must judge, every other command).
   // oclif's run and flush rather than its execute, whose error handler prints what fails
   // outside a command (an unknown command) in oclif's own format, ignoring --json.
   const {flush, run} = await import('../dist/cli/oclif.js')

@@ -24,12 +24,14 @@ export type InvokeOutcomeReport = InvokeReport & {
 
 /** `limg invoke`: one event to the project's running function. */
 export async function invoke(context: AppContext, request: InvokeRequest): Promise<InvokeOutcomeReport> {
+  // The engine's connection and ping start at once, beside the folder and event checks (a
+  // warm invoke is a few milliseconds of work); their errors are reported first all the same.
+  const docker = context.docker()
   const dir = await projectFolder(request.dir, 'Pass --dir with the folder of the function, or --port with its emulator\'s port.', request.port === undefined ? 'invoke' : undefined)
   const source = request.event ?? (await defaultEventFile(dir))
-  // Checked before the engine is asked anything: a bad event is the caller's to fix, as Lambda says.
+  // Checked before the engine is asked for the function: a bad event is the caller's to fix, as Lambda says.
   const event = source === undefined ? Buffer.from('{}') : checkEvent(await readEvent(source, dir, request.stdin), source === '-' ? 'stdin' : source)
-  const docker = await context.docker()
-  const report = await invokeFunction(docker.containers, {
+  const report = await invokeFunction((await docker).containers, {
     dir,
     event,
     ...(request.port !== undefined ? {port: request.port} : {}),

@@ -1,5 +1,10 @@
+// The commands people run many times a minute (`invoke` in a loop, `build` and `push` after
+// each change) can have a tenth of a second of work; oclif's load, configuration and command
+// lookup cost about 80 ms before the first line of a command runs. So these start without
+// it, from bundles of their own (scripts/bundle.js: dist/fast/<command>.js, this module with
+// the command's body), with the flags oclif's definitions give them.
 import {readFileSync} from 'node:fs'
-import type {CommandShell} from './shell.js'
+import {CommandShell} from './shell.js'
 
 /**
  * One flag of a command as oclif defines it, reduced to what a plain command line needs
@@ -21,19 +26,8 @@ export interface FlagSpec {
 /** Every command's flags by command id (`base:build`), as written to dist/flag-specs.json. */
 export type FlagSpecs = Record<string, Record<string, FlagSpec>>
 
-type Body = (shell: CommandShell, flags: Record<string, unknown>) => Promise<object>
-
-/**
- * The commands people run many times a minute (`invoke` in a loop, `build` and `push` after
- * each change), whose work can be a tenth of a second: oclif's load, configuration and
- * command lookup cost about 80 ms before the first line of a command runs, so these start
- * without it. Their flags are oclif's (the body's flag type is the oclif command's).
- */
-const BODIES: Record<string, () => Promise<Body>> = {
-  invoke: async () => (await import('./bodies/invoke.js')).runInvoke as unknown as Body,
-  build: async () => (await import('./bodies/build.js')).runBuild as unknown as Body,
-  push: async () => (await import('./bodies/push.js')).runPush as unknown as Body,
-}
+/** A hot command's body (src/cli/bodies/): its parsed flags in, its `--json` result out. */
+export type FastBody = (shell: CommandShell, flags: Record<string, unknown>) => Promise<object>
 
 /** A command line the fast start runs: the command, its flags as oclif would parse them, and `--json`. */
 export interface FastCommandLine {
@@ -51,7 +45,7 @@ export interface FastCommandLine {
 export function parseFastCommandLine(argv: readonly string[], specs: FlagSpecs, env: NodeJS.ProcessEnv = process.env): FastCommandLine | undefined {
   const [id, ...rest] = argv
   // oclif's LIMG_CONTENT_TYPE=json turns --json on from the environment.
-  if (id === undefined || !Object.hasOwn(BODIES, id) || !Object.hasOwn(specs, id) || env.LIMG_CONTENT_TYPE !== undefined) return undefined
+  if (id === undefined || !Object.hasOwn(specs, id) || env.LIMG_CONTENT_TYPE !== undefined) return undefined
   const spec = new Map(Object.entries(specs[id]!))
   const given = new Map<string, unknown>()
   let json = false
@@ -105,28 +99,21 @@ function integerValue(raw: string, flag: FlagSpec): number | undefined {
   return value
 }
 
-/** What the fast start needs of bin/run.js's process edge: to end the process once a failure is reported. */
-export interface FastStartEdge {
-  exit(code: number): never
-}
-
 /**
- * Runs a hot command without oclif when its command line is plain (see parseFastCommandLine),
- * in the same CommandShell oclif's commands run in, and says whether it did; bin/run.js
- * starts oclif otherwise. LIMG_FAST_START=0 always leaves the command to oclif.
+ * Runs a hot command's body without oclif when its command line is plain (see
+ * parseFastCommandLine), in the same CommandShell oclif's commands run in, and says whether
+ * it did; bin/run.js starts oclif otherwise. A failure is reported here and ends the process
+ * through `exit`, as oclif's path ends it.
  */
-export async function fastStart(argv: readonly string[], specsFile: URL, edge: FastStartEdge, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  if (env.LIMG_FAST_START === '0' || argv[0] === undefined || !Object.hasOwn(BODIES, argv[0])) return false
+export async function fastStart(argv: readonly string[], specsFile: URL, body: FastBody, exit: (code: number) => never = (code) => process.exit(code)): Promise<boolean> {
   let specs: FlagSpecs
   try {
     specs = JSON.parse(readFileSync(specsFile, 'utf8')) as FlagSpecs
   } catch {
     return false
   }
-  const line = parseFastCommandLine(argv, specs, env)
+  const line = parseFastCommandLine(argv, specs)
   if (!line) return false
-  const body = await BODIES[line.id]!()
-  const {CommandShell} = await import('./shell.js')
   const shell = new CommandShell(line.json)
   shell.claimSignals()
   let failure: (Error & {exitCode?: number}) | undefined
@@ -137,7 +124,7 @@ export async function fastStart(argv: readonly string[], specsFile: URL, edge: F
     failure = error instanceof Error ? error : new Error(String(error))
   }
   shell.release(failure !== undefined)
-  if (failure) edge.exit(shell.fail(failure))
+  if (failure) exit(shell.fail(failure))
   shell.printResult(result!)
   return true
 }

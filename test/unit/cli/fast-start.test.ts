@@ -19,7 +19,6 @@ const SPECS: FlagSpecs = {
     'max-images': {kind: 'integer'},
     rie: {kind: 'other'},
   },
-  runtimes: {},
 }
 
 const parse = (...argv: string[]) => parseFastCommandLine(argv, SPECS, {})
@@ -41,7 +40,6 @@ describe('parseFastCommandLine', () => {
   })
 
   const declined: Array<[string, string[]]> = [
-    ['a command the fast start does not run', ['runtimes']],
     ['an unknown command', ['nope']],
     ['a name from Object.prototype', ['constructor']],
     ['help', ['invoke', '--help']],
