@@ -1,8 +1,9 @@
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {isIP} from 'node:net'
-import {Readable} from 'node:stream'
+import type {Readable} from 'node:stream'
 import {RegistryError} from '../errors/index.js'
+import {type HttpAnswer, httpAnswer} from './http-answer.js'
 
 export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -32,7 +33,7 @@ export class RegistryHttpError extends Error {
   }
 
   get transient(): boolean {
-    return this.status === 429 || (this.status !== undefined && this.status >= 500) || this.code === 'ECONNRESET' || this.code === 'UND_ERR_SOCKET'
+    return this.status === 429 || (this.status !== undefined && this.status >= 500) || this.code === 'ECONNRESET' || this.code === 'EPIPE'
   }
 }
 
@@ -82,9 +83,9 @@ export class RegistryHttp {
 
   async manifest(repository: string, reference: string): Promise<FetchedManifest> {
     const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, {accept: MANIFEST_ACCEPT})
-    const body = Buffer.from(await response.arrayBuffer())
+    const body = await response.bytes()
     const digest = sha256(body)
-    const claimed = response.headers.get('docker-content-digest')
+    const claimed = response.header('docker-content-digest')
     if (claimed && claimed !== digest) {
       throw new RegistryError(`The registry says the manifest of ${repository}:${reference} is ${claimed}, but its bytes hash to ${digest}.`, 'Push again; if it persists, the registry or a proxy is altering responses.')
     }
@@ -97,7 +98,7 @@ export class RegistryHttp {
     } catch (error) {
       throw new RegistryError(`The manifest of ${repository}:${reference} is not JSON.`, undefined, {cause: error})
     }
-    const mediaType = (typeof json.mediaType === 'string' ? json.mediaType : undefined) ?? response.headers.get('content-type')?.split(';')[0].trim() ?? ''
+    const mediaType = (typeof json.mediaType === 'string' ? json.mediaType : undefined) ?? response.header('content-type')?.split(';')[0].trim() ?? ''
     return {mediaType, digest, body, json}
   }
 
@@ -119,7 +120,7 @@ export class RegistryHttp {
   /** A small blob (a config), whole, checked against its digest. */
   async blob(repository: string, digest: string): Promise<Buffer> {
     const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`, {accept: '*/*'})
-    const body = Buffer.from(await response.arrayBuffer())
+    const body = await response.bytes()
     const actual = sha256(body)
     if (actual !== digest) throw new RegistryError(`The blob ${digest} in ${repository} hashes to ${actual}.`, 'Try again; the registry returned corrupt data.')
     return body
@@ -128,8 +129,7 @@ export class RegistryHttp {
   /** A blob's bytes as a stream, for the caller to hash while it writes them (see BlobCache). */
   async blobStream(repository: string, digest: string): Promise<Readable> {
     const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`, {accept: '*/*', noTimeout: true})
-    if (!response.body) throw new RegistryHttpError(`GET blob ${digest} answered without a body`, response.status)
-    return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)
+    return response.stream()
   }
 
   async blobExists(repository: string, digest: string): Promise<boolean> {
@@ -149,51 +149,51 @@ export class RegistryHttp {
   async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
     const query = new URLSearchParams({mount: digest, from})
     const response = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, {accept: '*/*', scope: `repository:${repository}:pull,push repository:${from}:pull`})
-    await response.arrayBuffer().catch(() => undefined)
+    await response.bytes().catch(() => undefined)
     if (response.status === 201) return true
     // 202: the registry opened an upload instead; it expires unused, so it is cancelled.
-    const location = response.headers.get('location')
-    if (location) await this.request('DELETE', location, {}).then((r) => r.arrayBuffer()).catch(() => undefined)
+    const location = response.header('location')
+    if (location) await this.request('DELETE', location, {}).then((r) => r.bytes()).catch(() => undefined)
     return false
   }
 
   /** Uploads a blob in one request (POST for a session, then PUT with the digest). */
   async uploadBlob(repository: string, digest: string, source: BlobSource): Promise<void> {
     const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, {accept: '*/*', scope: `repository:${repository}:pull,push`})
-    await started.arrayBuffer().catch(() => undefined)
-    const location = started.headers.get('location')
+    await started.bytes().catch(() => undefined)
+    const location = started.header('location')
     if (!location) throw new RegistryHttpError(`POST /v2/${repository}/blobs/uploads/ answered ${started.status} without a Location`, started.status)
     const target = new URL(location, this.base)
     target.searchParams.set('digest', digest)
-    // In memory, so fetch sends a Content-Length, which registries (ECR among them) want for a
+    // In memory, sent with a Content-Length, which registries (ECR among them) want for a
     // single-request upload; a function's layers are tens of MB at most.
     const body = 'data' in source ? source.data : await readFile(source.path)
     const done = await this.request('PUT', target.toString(), {body, contentType: 'application/octet-stream', noTimeout: true})
-    await done.arrayBuffer().catch(() => undefined)
+    await done.bytes().catch(() => undefined)
   }
 
   /** Stores a manifest under a tag; returns the digest the registry gave it. */
   async putManifest(repository: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
     const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {body, contentType: mediaType, scope: `repository:${repository}:pull,push`})
-    await response.arrayBuffer().catch(() => undefined)
-    return response.headers.get('docker-content-digest') ?? sha256(body)
+    await response.bytes().catch(() => undefined)
+    return response.header('docker-content-digest') ?? sha256(body)
   }
 
   private async request(
     method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     options: {accept?: string; body?: Buffer; contentType?: string; scope?: string; noTimeout?: boolean},
-  ): Promise<Response> {
+  ): Promise<HttpAnswer> {
     const url = new URL(path, this.base)
-    const send = async (authorization: string | undefined): Promise<Response> => {
+    const send = async (authorization: string | undefined): Promise<HttpAnswer> => {
       const signals = [...(options.noTimeout ? [] : [AbortSignal.timeout(REQUEST_TIMEOUT_MS)]), ...(this.signal ? [this.signal] : [])]
       const headers: Record<string, string> = {}
       if (options.accept) headers.accept = options.accept
       if (options.contentType) headers['content-type'] = options.contentType
       if (authorization) headers.authorization = authorization
       try {
-        // fetch drops Authorization when a blob GET is redirected to another origin (ECR sends S3 URLs).
-        return await fetch(url, {method, headers, ...(options.body ? {body: options.body} : {}), ...(signals.length ? {signal: AbortSignal.any(signals)} : {}), redirect: 'follow'})
+        // Authorization is dropped when a blob GET is redirected to another origin (ECR sends S3 URLs).
+        return await httpAnswer(url, {method, headers, ...(options.body ? {body: options.body} : {}), ...(signals.length ? {signal: AbortSignal.any(signals)} : {})})
       } catch (error) {
         if (this.signal?.aborted) throw error
         const code = (error as {cause?: {code?: string}}).cause?.code ?? (error as {code?: string}).code
@@ -202,8 +202,8 @@ export class RegistryHttp {
     }
     let response = await send(this.bearer ? `Bearer ${this.bearer}` : this.basic())
     if (response.status === 401) {
-      const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '')
-      await response.arrayBuffer().catch(() => undefined)
+      const challenge = parseChallenge(response.header('www-authenticate') ?? '')
+      await response.bytes().catch(() => undefined)
       if (challenge?.scheme === 'bearer') {
         response = await send(`Bearer ${await this.token(challenge.params, options.scope)}`)
       }
@@ -234,14 +234,14 @@ export class RegistryHttp {
     if (params.service) url.searchParams.set('service', params.service)
     for (const s of scopes) url.searchParams.append('scope', s)
     const basic = this.basic()
-    let response: Response
+    let response: HttpAnswer
     try {
-      response = await fetch(url, {headers: basic ? {authorization: basic} : {}, signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(this.signal ? [this.signal] : [])])})
+      response = await httpAnswer(url, {method: 'GET', headers: basic ? {authorization: basic} : {}, signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(this.signal ? [this.signal] : [])])})
     } catch (error) {
       throw new RegistryHttpError(`Cannot reach the registry's token service at ${url.origin} (${(error as Error).message}).`, undefined)
     }
     if (!response.ok) throw new RegistryHttpError(`The registry's token service ${url.origin} answered ${response.status}`, response.status === 403 ? 401 : response.status)
-    const answer = (await response.json()) as {token?: string; access_token?: string}
+    const answer = JSON.parse(await response.text()) as {token?: string; access_token?: string}
     const token = answer.token ?? answer.access_token
     if (!token) throw new RegistryHttpError(`The registry's token service ${url.origin} answered without a token.`, 401)
     this.tokens.set(key, token)
