@@ -27,6 +27,8 @@ export interface RemoteImage {
   digest: string
   tags: string[]
   manifestMediaType?: string
+  /** The manifest as ECR holds it (BatchGetImage's answer carries it). */
+  manifest?: string
 }
 
 /**

@@ -1,11 +1,9 @@
 import {
+  BatchGetImageCommand,
   CreateRepositoryCommand,
-  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
-  type ImageDetail,
-  ImageNotFoundException,
   PutLifecyclePolicyCommand,
   type Repository,
   RepositoryNotFoundException,
@@ -13,7 +11,11 @@ import {
 import {RegistryError} from '../errors/index.js'
 import {type AwsClientOptions, ClientRegion, sdkClientConfig} from '../aws/client-settings.js'
 import {asRegistryError} from '../aws/errors.js'
+import {MEDIA_TYPES} from '../registry/registry-http.js'
 import type {AuthorizationData, EcrApi, RemoteImage, RepositoryInfo, RepositorySettings} from './ecr-api.js'
+
+/** Every manifest kind a tag can hold, so ECR answers with what it has (an index too) instead of a failure. */
+const MANIFEST_MEDIA_TYPES = Object.values(MEDIA_TYPES)
 
 /** A named profile and a region, else the SDK's default chain decides (see AwsClientOptions). */
 export type EcrClientOptions = AwsClientOptions
@@ -75,19 +77,22 @@ export class SdkEcrApi implements EcrApi {
   }
 
   async findImageByTag(repository: string, tag: string): Promise<RemoteImage | undefined> {
-    let detail: ImageDetail | undefined
-    try {
-      const out = await this.client.send(new DescribeImagesCommand({repositoryName: repository, imageIds: [{imageTag: tag}]}))
-      detail = out.imageDetails?.[0]
-    } catch (error) {
-      if (error instanceof ImageNotFoundException) return undefined
-      throw asRegistryError(error, 'ecr:DescribeImages', await this.regionOrUndefined())
+    // BatchGetImage rather than DescribeImages: its answer carries the manifest, which a push
+    // of an image the tag already holds then needs from nowhere else.
+    const out = await this.send('ecr:BatchGetImage', () =>
+      this.client.send(new BatchGetImageCommand({repositoryName: repository, imageIds: [{imageTag: tag}], acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES]})),
+    )
+    const image = out.images?.[0]
+    if (!image?.imageId?.imageDigest) {
+      const failure = out.failures?.[0]
+      if (!failure || failure.failureCode === 'ImageNotFound') return undefined
+      throw new RegistryError(`ECR could not read ${repository}:${tag}: ${failure.failureReason ?? failure.failureCode}.`, 'Check the repository with `aws ecr describe-images`, then push again.')
     }
-    if (!detail?.imageDigest) return undefined
     return {
-      digest: detail.imageDigest,
-      tags: detail.imageTags ?? [],
-      ...(detail.imageManifestMediaType ? {manifestMediaType: detail.imageManifestMediaType} : {}),
+      digest: image.imageId.imageDigest,
+      tags: [tag],
+      ...(image.imageManifestMediaType ? {manifestMediaType: image.imageManifestMediaType} : {}),
+      ...(image.imageManifest ? {manifest: image.imageManifest} : {}),
     }
   }
 

@@ -1,11 +1,11 @@
-import type {Architecture} from '../catalog/runtimes.js'
-import type {ImageClient} from '../docker/images.js'
+import {type Architecture, getArchitecture} from '../catalog/runtimes.js'
+import type {ImageClient, ImageInfo} from '../docker/images.js'
 import {PushStreamError, type PushStreamResult, type RegistryAuth} from '../docker/push-stream.js'
 import {BuildFailedError, InvalidInputError, LimgError, RegistryError} from '../errors/index.js'
 import {type RegistryCredentials, TokenSource} from '../ecr/authorization.js'
-import type {EcrApi, RepositorySettings} from '../ecr/ecr-api.js'
-import {type CheckedManifest, checkManifest} from '../registry/manifest-check.js'
-import {RegistryHttp, RegistryHttpError} from '../registry/registry-http.js'
+import type {EcrApi, RemoteImage, RepositorySettings} from '../ecr/ecr-api.js'
+import {type CheckedManifest, type ManifestShape, checkManifest, manifestShape} from '../registry/manifest-check.js'
+import {RegistryHttp, RegistryHttpError, sha256} from '../registry/registry-http.js'
 import {ensureRepository} from '../ecr/repository.js'
 import {DEFAULT_RETRY_DELAYS_MS, withRetry} from '../util/retry.js'
 import {contentTag, isValidTag} from './default-tag.js'
@@ -122,11 +122,13 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
   // What the tag holds, read and checked once: when it is this image, that is the read-back too.
   let held: CheckedManifest | undefined
   if (existing) {
-    held = await withRegistry('read the existing tag', (http) => checkManifest(http, options.repository, tag, options.arch)).catch((error: unknown) => {
-      // Another image under the tag (another architecture, an index) is the immutability question below, not a failure.
-      if (error instanceof BuildFailedError) return undefined
-      throw error
-    })
+    held =
+      heldByEcr(existing, image, options) ??
+      (await withRegistry('read the existing tag', (http) => checkManifest(http, options.repository, tag, options.arch)).catch((error: unknown) => {
+        // Another image under the tag (another architecture, an index) is the immutability question below, not a failure.
+        if (error instanceof BuildFailedError) return undefined
+        throw error
+      }))
     // A local image id is its config digest, so equal digests mean the tag already holds this image.
     alreadyPushed = held?.configDigest === image.id
     if (!alreadyPushed && repo.imageTagMutability === 'IMMUTABLE') {
@@ -192,6 +194,29 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
     repositoryCreated: repo.created,
     warnings,
   }
+}
+
+/**
+ * The tag's manifest as ECR answered it, when it is this image's: its config is the local
+ * image's own (a local image ID is its config's digest), whose architecture resolveSourceImage
+ * checked, so nothing more needs reading from the registry. Undefined whenever the registry
+ * must be asked instead: no manifest in the answer, bytes that do not hash to its digest,
+ * another image, or a manifest Lambda would refuse (the registry's read says why).
+ */
+function heldByEcr(existing: RemoteImage, image: ImageInfo, options: PushOptions): CheckedManifest | undefined {
+  if (!existing.manifest) return undefined
+  const body = Buffer.from(existing.manifest, 'utf8')
+  if (sha256(body) !== existing.digest) return undefined
+  let shape: ManifestShape
+  try {
+    const json = JSON.parse(existing.manifest) as Record<string, unknown>
+    const mediaType = (typeof json.mediaType === 'string' ? json.mediaType : undefined) ?? existing.manifestMediaType ?? ''
+    shape = manifestShape({mediaType, digest: existing.digest, body, json}, options.repository, existing.tags[0] ?? existing.digest)
+  } catch {
+    return undefined
+  }
+  if (shape.configDigest !== image.id) return undefined
+  return {...shape, architecture: getArchitecture(options.arch).dockerArch, os: image.os || 'linux'}
 }
 
 /**

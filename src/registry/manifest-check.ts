@@ -1,6 +1,6 @@
 import {getArchitecture, type Architecture} from '../catalog/runtimes.js'
 import {BuildFailedError, RegistryError} from '../errors/index.js'
-import {MEDIA_TYPES, type RegistryHttp} from './registry-http.js'
+import {type FetchedManifest, MEDIA_TYPES, type RegistryHttp} from './registry-http.js'
 
 export interface CheckedManifest {
   digest: string
@@ -18,18 +18,14 @@ export interface CheckedManifest {
 const SINGLE = new Set<string>([MEDIA_TYPES.dockerManifest, MEDIA_TYPES.ociManifest])
 const INDEX = new Set<string>([MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociIndex])
 
+/** What a single-platform manifest says, checked to be one Lambda accepts; the config's own checks are checkManifest's. */
+export type ManifestShape = Omit<CheckedManifest, 'architecture' | 'os'>
+
 /**
- * Reads back what the registry holds under `reference` and checks it is what Lambda accepts
- * (lambda-contract.md section 4): one platform, a Docker v2 schema 2 or OCI manifest, and a
- * config whose architecture is the function's.
+ * Checks a manifest as Lambda will (lambda-contract.md section 4): one platform, a Docker v2
+ * schema 2 or OCI manifest, naming its config.
  */
-export async function checkManifest(
-  registry: Pick<RegistryHttp, 'manifest' | 'blobJson'>,
-  repository: string,
-  reference: string,
-  arch: Architecture,
-): Promise<CheckedManifest> {
-  const manifest = await registry.manifest(repository, reference)
+export function manifestShape(manifest: FetchedManifest, repository: string, reference: string): ManifestShape {
   const {mediaType} = manifest
   if (INDEX.has(mediaType) || Array.isArray(manifest.json.manifests)) {
     throw new BuildFailedError(
@@ -45,7 +41,28 @@ export async function checkManifest(
   }
   const config = manifest.json.config as {digest?: string} | undefined
   if (!config?.digest) throw new RegistryError(`The manifest of ${repository}:${reference} names no config blob.`)
-  const imageConfig = await registry.blobJson(repository, config.digest)
+  const layers = Array.isArray(manifest.json.layers) ? (manifest.json.layers as {size?: number}[]) : []
+  return {
+    digest: manifest.digest,
+    configDigest: config.digest,
+    mediaType,
+    layers: layers.length,
+    layerBytes: layers.reduce((sum, l) => sum + (typeof l.size === 'number' ? l.size : 0), 0),
+  }
+}
+
+/**
+ * Reads back what the registry holds under `reference` and checks it is what Lambda accepts:
+ * the manifest's shape, and a config whose architecture is the function's.
+ */
+export async function checkManifest(
+  registry: Pick<RegistryHttp, 'manifest' | 'blobJson'>,
+  repository: string,
+  reference: string,
+  arch: Architecture,
+): Promise<CheckedManifest> {
+  const shape = manifestShape(await registry.manifest(repository, reference), repository, reference)
+  const imageConfig = await registry.blobJson(repository, shape.configDigest)
   const architecture = typeof imageConfig.architecture === 'string' ? imageConfig.architecture : ''
   const os = typeof imageConfig.os === 'string' ? imageConfig.os : ''
   const expected = getArchitecture(arch).dockerArch
@@ -55,14 +72,5 @@ export async function checkManifest(
       `Build for ${arch} (\`limg build --arch ${arch}\`) and push that image, or change the function's architecture.`,
     )
   }
-  const layers = Array.isArray(manifest.json.layers) ? (manifest.json.layers as {size?: number}[]) : []
-  return {
-    digest: manifest.digest,
-    configDigest: config.digest,
-    mediaType,
-    architecture,
-    os,
-    layers: layers.length,
-    layerBytes: layers.reduce((sum, l) => sum + (typeof l.size === 'number' ? l.size : 0), 0),
-  }
+  return {...shape, architecture, os}
 }

@@ -80,7 +80,7 @@ describe('push to ECR (real engine, real registry, ECR stand-in over the AWS SDK
     assert.equal(await world.engine.images.inspect(result.imageUri), undefined, `${result.imageUri} is still tagged locally`)
     assert.equal((await world.engine.images.inspect(amd64))?.id, info!.id)
     // Every ECR call was signed for the test's key and region, or the stand-in would have refused it.
-    assert.ok(world.ecr.calls.every((c) => c.status === 200 || c.operation === 'DescribeRepositories' || c.operation === 'DescribeImages'))
+    assert.ok(world.ecr.calls.every((c) => c.status === 200 || c.operation === 'DescribeRepositories' || c.operation === 'BatchGetImage'))
   })
 
   it('pushes an arm64 image whose manifest and config say arm64', async () => {

@@ -3,12 +3,8 @@ import type {AddressInfo} from 'node:net'
 import {type SigningIdentity, verifySigV4} from './sigv4.js'
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.'
-const MANIFEST_ACCEPT = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.index.v1+json',
-].join(', ')
+/** BatchGetImage's acceptedMediaTypes when a request names none. */
+const DEFAULT_ACCEPTED = ['application/vnd.docker.distribution.manifest.v2+json']
 
 export interface StandInRepository {
   repositoryArn: string
@@ -54,7 +50,7 @@ export interface Call {
 /**
  * Amazon ECR's JSON 1.1 API for the calls limg makes, over real HTTP. Every request must be
  * SigV4-signed for the expected access key and region; images live in a real registry (the
- * `proxyEndpoint` it hands out), which DescribeImages asks.
+ * `proxyEndpoint` it hands out), which BatchGetImage reads.
  */
 export class EcrStandIn {
   readonly repositories = new Map<string, StandInRepository>()
@@ -207,45 +203,45 @@ export class EcrStandIn {
         }
         return [200, {registryId: this.accountId, repositoryName: name, lifecyclePolicyText: repository.lifecyclePolicyText, lastEvaluatedAt: Date.now() / 1000}]
       }
-      case 'DescribeImages':
-        return this.describeImages(body)
+      case 'BatchGetImage':
+        return this.batchGetImage(body)
       default:
         return [400, {__type: 'UnknownOperationException', message: `The stand-in does not implement ${operation}`}]
     }
   }
 
-  private async describeImages(body: Record<string, unknown>): Promise<[number, Record<string, unknown>]> {
+  /**
+   * BatchGetImage as AWS documents it: each image with its manifest as stored, and an image
+   * not found listed under `failures` (status 200), not as an exception; a repository that
+   * does not exist is RepositoryNotFoundException.
+   */
+  private async batchGetImage(body: Record<string, unknown>): Promise<[number, Record<string, unknown>]> {
     const name = String(body.repositoryName)
     if (!this.repositories.has(name)) return [400, this.notFound(name)]
     const ids = (body.imageIds as {imageTag?: string; imageDigest?: string}[] | undefined) ?? []
-    const details: Record<string, unknown>[] = []
+    const accepted = (body.acceptedMediaTypes as string[] | undefined) ?? DEFAULT_ACCEPTED
+    const images: Record<string, unknown>[] = []
+    const failures: Record<string, unknown>[] = []
     for (const id of ids) {
       const reference = id.imageTag ?? id.imageDigest ?? ''
       const response = await fetch(new URL(`/v2/${name}/manifests/${reference}`, this.options.registry.endpoint), {
-        method: 'HEAD',
-        headers: {accept: MANIFEST_ACCEPT, authorization: `Basic ${Buffer.from(`AWS:${this.options.registry.password}`).toString('base64')}`},
+        headers: {accept: accepted.join(', '), authorization: `Basic ${Buffer.from(`AWS:${this.options.registry.password}`).toString('base64')}`},
       })
       if (response.status === 404) {
-        return [
-          400,
-          {
-            __type: 'ImageNotFoundException',
-            message: `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${name}' in the registry with id '${this.accountId}'`,
-          },
-        ]
+        await response.arrayBuffer()
+        failures.push({imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found'})
+        continue
       }
       if (!response.ok) return [500, {__type: 'ServerException', message: `registry answered ${response.status}`}]
-      const mediaType = response.headers.get('content-type') ?? ''
-      details.push({
+      images.push({
         registryId: this.accountId,
         repositoryName: name,
-        imageDigest: response.headers.get('docker-content-digest'),
-        imageTags: id.imageTag ? [id.imageTag] : [],
-        imagePushedAt: Date.now() / 1000,
-        imageManifestMediaType: mediaType,
+        imageId: {imageDigest: response.headers.get('docker-content-digest'), ...(id.imageTag ? {imageTag: id.imageTag} : {})},
+        imageManifest: await response.text(),
+        imageManifestMediaType: response.headers.get('content-type') ?? '',
       })
     }
-    return [200, {imageDetails: details}]
+    return [200, {images, failures}]
   }
 
   private notFound(name: string): Record<string, unknown> {

@@ -104,6 +104,29 @@ describe('pushToEcr (fakes at the engine, ECR and registry seams)', () => {
     assert.deepEqual(result.layers, {pushed: 0, existing: 1})
   })
 
+  it('reads nothing from the registry when ECR\'s answer carries the manifest of this image', async () => {
+    const {ecr, pusher, registryAuths, run} = setup()
+    await ecr.createRepository('team/fn', SETTINGS)
+    ecr.images.set(`team/fn:x86_64-${'ab'.repeat(6)}`, {digest: DIGEST, tags: [], manifest: MANIFEST_BODY.toString('utf8'), manifestMediaType: MEDIA_TYPES.dockerManifest})
+    const result = await run()
+    assert.equal(result.alreadyPushed, true)
+    assert.deepEqual(registryAuths, [])
+    assert.equal(authsOf(pusher).length, 0)
+    assert.deepEqual([result.digest, result.architecture, result.mediaType, result.layers], [DIGEST, 'amd64', MEDIA_TYPES.dockerManifest, {pushed: 0, existing: 1}])
+  })
+
+  it('asks the registry when the manifest ECR answered with does not hash to its digest, or names another image', async () => {
+    for (const manifest of [`${MANIFEST_BODY.toString('utf8')} `, JSON.stringify({...MANIFEST, config: {digest: `sha256:${'cd'.repeat(32)}`, size: 1}})]) {
+      const {ecr, registryAuths, run} = setup()
+      await ecr.createRepository('team/fn', SETTINGS)
+      ecr.images.set(`team/fn:x86_64-${'ab'.repeat(6)}`, {digest: DIGEST, tags: [], manifest})
+      const result = await run()
+      // The registry's read (the fake's manifest is this image's) settles it.
+      assert.equal(result.alreadyPushed, true)
+      assert.deepEqual(registryAuths, ['pw'])
+    }
+  })
+
   it('retries transient failures a bounded number of times', async () => {
     const ok = setup()
     ok.pusher.pushFailures.push(new PushStreamError('received unexpected HTTP status: 502 Bad Gateway', 'transient'), new PushStreamError('connection reset by peer', 'transient'))
