@@ -26,6 +26,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  mainFields: ['module', 'main'],
   // Loaded on first use or never: docker-modem (ssh:// engines only), and what oclif asks for
   // only when running TypeScript sources.
   external: ['docker-modem', 'docker-modem/*', 'typescript', 'ts-node', 'tsx'],

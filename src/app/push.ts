@@ -33,8 +33,12 @@ export async function push(context: AppContext, request: PushRequest, onEvent?: 
   const repository = validateRepository(request.repository ?? project?.ecr.repository ?? '')
   const settings = repositorySettings(project, request.maxImages)
   const image = request.image ?? projectImageTag(project?.name ?? '', arch)
+  // The engine's ping and the AWS SDK's load do not wait for each other; an engine that does
+  // not answer is still the failure reported first.
+  const ecrClient = context.ecr({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})})
+  ecrClient.catch(() => {})
   const docker = await context.docker()
-  const ecr = await context.ecr({...(request.profile ? {profile: request.profile} : {}), ...(request.region ? {region: request.region} : {})})
+  const ecr = await ecrClient
   return pushToEcr(
     {
       image,

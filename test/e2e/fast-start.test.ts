@@ -29,9 +29,17 @@ describe('the fast start of invoke, build and push (e2e)', function () {
   after(async () => rm(dir, {recursive: true, force: true}))
 
   it('loads none of oclif', async () => {
-    const files = await reachable(join(DIST, 'cli', 'fast-start.js'))
-    assert.ok(files.size > 5, `only ${files.size} files reached: the import pattern no longer matches the bundle`)
-    for (const file of files) assert.ok(!(await readFile(file, 'utf8')).includes('node_modules/@oclif/core/lib/command.js'), `${file} holds oclif`)
+    for (const command of ['invoke', 'build', 'push']) {
+      const files = await reachable(join(DIST, 'fast', `${command}.js`))
+      assert.ok(files.size > 5, `only ${files.size} files reached: the import pattern no longer matches the bundle`)
+      for (const file of [...files].filter((f) => f.includes('/fast/'))) {
+        const text = await readFile(file, 'utf8')
+        assert.ok(!text.includes('node_modules/@oclif/core/lib/command.js'), `${file} holds oclif`)
+        assert.ok(!text.includes('// src/cli/process-edge.ts'), `${file} holds a copy of the process edge`)
+      }
+      // The one process edge, bin/run.js's, is shared: no second copy to claim the signals.
+      assert.ok(files.has(join(DIST, 'cli', 'process-edge.js')), `${command} does not use dist/cli/process-edge.js`)
+    }
     // The oclif side does hold it, so the check above can fail.
     const oclif = await reachable(join(DIST, 'cli', 'oclif.js'))
     assert.ok((await Promise.all([...oclif].map(async (file) => (await readFile(file, 'utf8')).includes('node_modules/@oclif/core/lib/command.js')))).includes(true))
