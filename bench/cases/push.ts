@@ -6,7 +6,7 @@ import {EcrStandIn} from '../../test/support/ecr-stand-in/index.js'
 import {startRegistry} from '../../test/support/registry.js'
 import {type ByteProxy, startByteProxy} from '../lib/byte-proxy.js'
 import {initProject, setGreeting} from '../lib/projects.js'
-import {type CaseResult, type Row} from '../lib/report.js'
+import {type CaseResult, type Row, median} from '../lib/report.js'
 import {CA_BUNDLE, RUNTIME, type BenchSession} from '../lib/session.js'
 
 const KINDS = ['first push', 'repeat push', 'push after code change'] as const
@@ -78,7 +78,12 @@ export async function pushCase(session: BenchSession, runs: number): Promise<Cas
     title: 'Push',
     available: true,
     rows,
-    targets: [],
+    // limg's own checks included (ECR's repository and tag, the read-back).
+    targets: ([['repeat push', 1.5], ['push after code change', 1.3]] as const).map(([kind, limit]) => {
+      const limg = median(rows, `${kind} (time)`, 'limg push') ?? Number.NaN
+      const docker = median(rows, `${kind} (time)`, 'docker push') ?? Number.NaN
+      return {name: `${kind} at most ${limit}x docker push`, met: limg <= limit * docker, detail: `${limg.toFixed(0)} ms vs ${docker.toFixed(0)} ms = ${(limg / docker).toFixed(2)}x`}
+    }),
     note: 'limg push includes ECR authorisation, the repository check and the manifest read-back against the stand-in; docker push starts after docker login. Each push goes to a fresh local registry; bytes are counted on the wire (HTTP, no TLS).',
   }
 }
