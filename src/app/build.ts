@@ -40,12 +40,16 @@ export async function build(context: AppContext, request: BuildRequest, onEvent?
     ...(request.caCert === undefined ? {} : {caCert: resolve(request.caCert)}),
     ...(request.builder === undefined ? {} : {builder: request.builder}),
   }
+  // The engine's connection and ping start beside reading the project, unless --builder
+  // direct says no engine is wanted; a failure is reported only if the engine is used.
+  const engine = request.builder === 'direct' ? undefined : context.docker()
+  engine?.catch(() => {})
   const project = await projectSettings(context, request.dir, settings)
   if ((project.config.builder ?? 'engine') === 'direct') return buildDirectly(context, project, request, settings, onEvent)
   if (request.push || request.output !== undefined) {
     throw new InvalidInputError(`${request.push ? '--push' : '--output'} is for the direct builder.`, 'Add `--builder direct`, or push an engine-built image with `limg push`.')
   }
-  const docker = await context.docker()
+  const docker = await (engine ?? context.docker())
   const result = await buildProjectLocked(docker, {
     projectDir: project.dir,
     config: project.config,
