@@ -81,6 +81,10 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
   // A repository is created only for an image that is there: a push that fails for want of
   // one leaves nothing behind in ECR.
   const source = resolveSourceImage(deps.images, options.image, options.arch, options.imageExplicit ?? false)
+  // What the tag holds is asked as soon as the tag is known, beside the token and the
+  // repository; its answer counts only for a repository that was there before.
+  const tagged = source.then((info) => deps.ecr.findImageByTag(options.repository, options.tag ?? contentTag(options.arch, info.id)))
+  tagged.catch(() => {})
   const [imageAnswer, tokenAnswer, repoAnswer] = await Promise.allSettled([
     source,
     tokens.get(),
@@ -117,7 +121,7 @@ export async function pushToEcr(options: PushOptions, deps: PushDependencies): P
       throw registryHttpFailure(error, registry)
     })
 
-  const existing = await deps.ecr.findImageByTag(options.repository, tag)
+  const existing = repo.created ? undefined : await tagged
   let alreadyPushed = false
   // What the tag holds, read and checked once: when it is this image, that is the read-back too.
   let held: CheckedManifest | undefined
