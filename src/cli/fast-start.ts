@@ -70,8 +70,8 @@ export function parseFastCommandLine(argv: readonly string[], specs: FlagSpecs, 
     }
     if (negated !== undefined) return undefined
     const raw = inline ?? rest[++i]
-    // A value that looks like a flag is oclif's to judge ("-" alone is stdin, a plain value).
-    if (raw === undefined || (raw.startsWith('-') && raw !== '-')) return undefined
+    // A value that looks like a flag, or an empty one, is oclif's to judge ("-" alone is stdin, a plain value).
+    if (raw === undefined || raw === '' || (raw.startsWith('-') && raw !== '-')) return undefined
     const value = flag.kind === 'integer' ? integerValue(raw, flag) : raw
     if (value === undefined || (flag.options && !flag.options.includes(raw))) return undefined
     if (flag.multiple) given.set(flagName, [...((given.get(flagName) as unknown[] | undefined) ?? []), value])

@@ -50,6 +50,7 @@ describe('parseFastCommandLine', () => {
     ['a flag with a parse of its own', ['push', '--rie', 'x']],
     ['a missing value', ['invoke', '--event']],
     ['a value that looks like a flag', ['invoke', '--event', '--json']],
+    ['an empty value', ['invoke', '--event=']],
     ['a non-integer', ['invoke', '--port', '9k']],
     ['an integer below min', ['invoke', '--port', '0']],
     ['an integer above max', ['invoke', '--port', '65536']],
